@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+using Newsletter.Configuration;
+
+namespace Newsletter.Cli;
+
+/// <summary>
+/// <c>dotnet run --project src/Newsletter -- &lt;verb&gt; [options]</c>. <c>serve</c> is the default;
+/// options after the verb are ordinary configuration (<c>--Smtp:Host relay.example.org</c>).
+/// </summary>
+public static class Verbs
+{
+    private const string Usage = """
+        Usage: Newsletter [verb] [options]
+
+        Verbs:
+          serve     Run the web service, the API and the background jobs (the default).
+          --help    Show this text.
+
+        Options are configuration keys, e.g. --urls http://0.0.0.0:8080 --Smtp:Host relay.example.org.
+        See README.md for every key.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
+        try
+        {
+            switch (verb)
+            {
+                case "serve":
+                    var app = await Program.BuildAppAsync(rest);
+                    await app.RunAsync();
+                    return 0;
+                default:
+                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'.\n\n{Usage}");
+                    return 2;
+            }
+        }
+        catch (Exception e) when (e is ConfigurationException or OptionsValidationException)
+        {
+            await Console.Error.WriteLineAsync($"Configuration error. {e.Message}");
+            return 2;
+        }
+    }
+}

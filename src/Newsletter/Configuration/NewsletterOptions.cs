@@ -1,0 +1,64 @@
+namespace Newsletter.Configuration;
+
+/// <summary>The <c>Newsletter</c> configuration section.</summary>
+public sealed class NewsletterOptions
+{
+    public const string Section = "Newsletter";
+
+    /// <summary>Folder for the SQLite files, generated secrets and the mail catcher; relative to the content root.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Absolute base of every link put into an email; the first listening URL when unset.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Liquid templates for emails and pages; the copy next to the binary when unset.</summary>
+    public string? TemplatesDirectory { get; set; }
+
+    /// <summary>Secret for signing links (base64, at least 32 bytes). Generated into the data directory when unset;
+    /// set it when several instances share one database so their links agree.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>Name shown in pages and emails.</summary>
+    public string SiteName { get; set; } = "Paper Digest";
+
+    /// <summary>How long a confirmation link works.</summary>
+    public TimeSpan ConfirmationLinkLifetime { get; set; } = TimeSpan.FromDays(7);
+}
+
+/// <summary>The <c>Admin</c> configuration section.</summary>
+public sealed class AdminOptions
+{
+    public const string Section = "Admin";
+
+    /// <summary>The key for the admin API and the Hangfire dashboard; generated into the data directory when unset.</summary>
+    public string? ApiKey { get; set; }
+}
+
+/// <summary>The <c>RateLimiting</c> configuration section.</summary>
+public sealed class RateLimitingOptions
+{
+    public const string Section = "RateLimiting";
+
+    public int SubscriptionsPerClientPerMinute { get; set; } = 10;
+
+    public int ConfirmationsPerAddressPerHour { get; set; } = 3;
+}
+
+/// <summary>The <c>Database</c> configuration section.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public string Provider { get; set; } = "Sqlite";
+}
+
+/// <summary>The <c>Hangfire</c> configuration section: how the background job server runs.</summary>
+public sealed class JobOptions
+{
+    public const string Section = "Hangfire";
+
+    public int WorkerCount { get; set; } = Math.Max(2, Environment.ProcessorCount * 2);
+
+    /// <summary>How often idle workers look for new jobs; short, so confirmation emails leave quickly.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,110 @@
+using Newsletter.Email;
+
+namespace Newsletter.Configuration;
+
+/// <summary>
+/// Reads and checks, before anything starts, the settings the host is built from, and fails with a
+/// message that names each bad key. Binding errors (a word where a number belongs) surface here too.
+/// </summary>
+public sealed record StartupSettings(
+    NewsletterOptions Newsletter,
+    SmtpOptions Smtp,
+    RateLimitingOptions RateLimiting,
+    DatabaseOptions Database,
+    JobOptions Jobs,
+    string DataDirectory,
+    string TemplatesDirectory,
+    string? ConnectionString)
+{
+    public static StartupSettings Read(IConfiguration configuration, string contentRoot)
+    {
+        var errors = new List<string>();
+        var newsletter = Bind<NewsletterOptions>(configuration, NewsletterOptions.Section, errors);
+        var smtp = Bind<SmtpOptions>(configuration, SmtpOptions.Section, errors);
+        var rateLimiting = Bind<RateLimitingOptions>(configuration, RateLimitingOptions.Section, errors);
+        var database = Bind<DatabaseOptions>(configuration, DatabaseOptions.Section, errors);
+        var jobs = Bind<JobOptions>(configuration, JobOptions.Section, errors);
+
+        if (string.IsNullOrWhiteSpace(newsletter.DataDirectory))
+        {
+            errors.Add("Newsletter:DataDirectory must name a folder.");
+        }
+
+        if (newsletter.PublicBaseUrl is { Length: > 0 } baseUrl
+            && (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            errors.Add($"Newsletter:PublicBaseUrl must be an absolute http(s) URL (got '{baseUrl}').");
+        }
+
+        if (newsletter.SigningKey is { Length: > 0 } key && !IsStrongBase64Key(key))
+        {
+            errors.Add("Newsletter:SigningKey must be base64 of at least 32 random bytes (generate one with `openssl rand -base64 32`).");
+        }
+
+        if (newsletter.ConfirmationLinkLifetime <= TimeSpan.Zero)
+        {
+            errors.Add("Newsletter:ConfirmationLinkLifetime must be positive, e.g. 7.00:00:00.");
+        }
+
+        errors.AddRange(smtp.Validate());
+        if (rateLimiting.SubscriptionsPerClientPerMinute < 1)
+        {
+            errors.Add($"RateLimiting:SubscriptionsPerClientPerMinute must be at least 1 (got {rateLimiting.SubscriptionsPerClientPerMinute}).");
+        }
+
+        if (rateLimiting.ConfirmationsPerAddressPerHour < 1)
+        {
+            errors.Add($"RateLimiting:ConfirmationsPerAddressPerHour must be at least 1 (got {rateLimiting.ConfirmationsPerAddressPerHour}).");
+        }
+
+        if (!string.Equals(database.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add(string.Equals(database.Provider, "Postgres", StringComparison.OrdinalIgnoreCase)
+                ? "Database:Provider 'Postgres' is not available in this version yet; use 'Sqlite'."
+                : $"Database:Provider must be 'Sqlite' or 'Postgres' (got '{database.Provider}').");
+        }
+
+        if (jobs.WorkerCount is < 1 or > 100)
+        {
+            errors.Add($"Hangfire:WorkerCount must be between 1 and 100 (got {jobs.WorkerCount}).");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException("Invalid configuration:\n  " + string.Join("\n  ", errors));
+        }
+
+        var dataDirectory = Path.GetFullPath(newsletter.DataDirectory, contentRoot);
+        var templates = newsletter.TemplatesDirectory is { Length: > 0 } t
+            ? Path.GetFullPath(t, contentRoot)
+            : Path.Combine(AppContext.BaseDirectory, "templates");
+        if (!Directory.Exists(templates))
+        {
+            throw new ConfigurationException($"Newsletter:TemplatesDirectory: the folder '{templates}' does not exist.");
+        }
+
+        return new StartupSettings(newsletter, smtp, rateLimiting, database, jobs, dataDirectory, templates,
+            configuration.GetConnectionString("Newsletter"));
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section, List<string> errors)
+        where T : new()
+    {
+        try
+        {
+            return configuration.GetSection(section).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's message names the key and the value: "Failed to convert configuration value at 'Smtp:Port'..."
+            errors.Add(e.Message);
+            return new T();
+        }
+    }
+
+    private static bool IsStrongBase64Key(string key)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        return Convert.TryFromBase64String(key, buffer, out var written) && written >= 32;
+    }
+}

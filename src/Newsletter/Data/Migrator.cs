@@ -1,0 +1,46 @@
+using Dapper;
+
+namespace Newsletter.Data;
+
+/// <summary>
+/// Applies the ordered migration files (<c>Data/Migrations/{dialect}/NNNN_name.sql</c>) that the
+/// database has not seen yet, each in its own transaction, and records them in schema_migrations.
+/// Run at every start; running it twice changes nothing.
+/// </summary>
+public sealed class Migrator(IDbConnectionFactory connections, string dialect, ILogger<Migrator> logger)
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+        var applied = (await connection.QueryAsync<string>("SELECT version FROM schema_migrations")).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var (version, sql) in Migrations(dialect))
+        {
+            if (applied.Contains(version))
+            {
+                continue;
+            }
+
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(sql, transaction: transaction);
+            await connection.ExecuteAsync(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @now)",
+                new { version, now = DateTime.UtcNow.ToString("O") },
+                transaction);
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Applied database migration {Version}", version);
+        }
+    }
+
+    internal static IEnumerable<(string Version, string Sql)> Migrations(string dialect)
+    {
+        var assembly = typeof(Migrator).Assembly;
+        var prefix = $"{assembly.GetName().Name}.Data.Migrations.{dialect}.";
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .Select(n => (n[prefix.Length..^".sql".Length], SqlCatalog.ReadResource(assembly, n)));
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net.Sockets;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Newsletter.Email.MailCatcher;
+
+namespace Newsletter.Email;
+
+/// <summary>
+/// Sends through MailKit to the configured relay, or to the built-in mail catcher when no relay is set.
+/// </summary>
+public sealed class MailKitEmailSender(IOptions<SmtpOptions> options, MailCatcherServer catcher, ILogger<MailKitEmailSender> logger) : IEmailSender
+{
+    private readonly SmtpOptions smtp = options.Value;
+
+    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken = default)
+    {
+        using var client = await ConnectAsync(cancellationToken);
+        await client.SendAsync(message, cancellationToken);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+        logger.LogInformation("Sent {MessageId} to the SMTP server", message.MessageId);
+    }
+
+    public async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var (host, port, security) = smtp.UsesMailCatcher
+            ? ("127.0.0.1", catcher.Port, SecureSocketOptions.None)
+            : (smtp.Host!, smtp.Port, ToMailKit(smtp.Security));
+
+        var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
+        try
+        {
+            // MailKit leaves Nagle's algorithm on; a message larger than one segment then waits ~40 ms
+            // for a delayed ACK. Connecting our own socket with NoDelay removes that wait.
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(host, port, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            await client.ConnectAsync(socket, host, port, security, cancellationToken);
+            if (smtp.DisablePipelining)
+            {
+                client.Capabilities &= ~SmtpCapabilities.Pipelining;
+            }
+
+            if (!smtp.UsesMailCatcher && smtp.Username is { Length: > 0 })
+            {
+                await client.AuthenticateAsync(smtp.Username, smtp.Password ?? "", cancellationToken);
+            }
+
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private static SecureSocketOptions ToMailKit(SmtpSecurity security) => security switch
+    {
+        SmtpSecurity.None => SecureSocketOptions.None,
+        SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+        SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.Auto,
+    };
+}

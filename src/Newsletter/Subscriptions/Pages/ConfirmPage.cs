@@ -1,0 +1,60 @@
+using Newsletter.Web;
+
+namespace Newsletter.Subscriptions.Pages;
+
+/// <summary>
+/// <c>GET /confirm/{token}</c> shows a button; <c>POST</c> confirms. Mail scanners that fetch every
+/// link in a message therefore confirm nothing. The POST needs no cookie or antiforgery token: the
+/// signed token is the proof, and a second POST is harmless.
+/// </summary>
+public static class ConfirmPage
+{
+    public static void MapConfirmPage(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/confirm/{token}", ShowAsync);
+        routes.MapPost("/confirm/{token}", ConfirmAsync).DisableAntiforgery();
+    }
+
+    private static async Task<IResult> ShowAsync(string token, HttpContext context, SubscriberTokens tokens, SubscriptionService subscriptions, PageRenderer pages, CancellationToken ct)
+    {
+        if (!tokens.TryRead(token, TokenPurpose.Confirm, out var subscriberId, out var requestId))
+        {
+            return await InvalidLinkAsync(context, pages);
+        }
+
+        var (outcome, subscriber) = await subscriptions.CheckConfirmationAsync(subscriberId, requestId, ct);
+        return outcome switch
+        {
+            ConfirmOutcome.Confirmed => await pages.RenderAsync(context, "confirm",
+                new ConfirmForm($"/confirm/{token}", EmailAddress.ForDisplay(subscriber!.Email)), title: "Confirm your subscription"),
+            _ => await ResultAsync(context, pages, outcome),
+        };
+    }
+
+    private static async Task<IResult> ConfirmAsync(string token, HttpContext context, SubscriberTokens tokens, SubscriptionService subscriptions, PageRenderer pages, CancellationToken ct)
+    {
+        if (!tokens.TryRead(token, TokenPurpose.Confirm, out var subscriberId, out var requestId))
+        {
+            return await InvalidLinkAsync(context, pages);
+        }
+
+        return await ResultAsync(context, pages, await subscriptions.ConfirmAsync(subscriberId, requestId, ClientInfo.From(context), ct));
+    }
+
+    private static Task<IResult> ResultAsync(HttpContext context, PageRenderer pages, ConfirmOutcome outcome) => outcome switch
+    {
+        ConfirmOutcome.Confirmed => pages.MessageAsync(context, StatusCodes.Status200OK, "You are subscribed",
+            "Thank you for confirming. A welcome email with links to your preferences is on its way; your first digest follows on your schedule."),
+        ConfirmOutcome.AlreadyConfirmed => pages.MessageAsync(context, StatusCodes.Status200OK, "Already confirmed",
+            "This subscription is already confirmed. There is nothing more to do."),
+        ConfirmOutcome.Expired => pages.MessageAsync(context, StatusCodes.Status410Gone, "This link has expired",
+            "Confirmation links work for a limited time. Subscribe again to get a new one."),
+        _ => InvalidLinkAsync(context, pages),
+    };
+
+    internal static Task<IResult> InvalidLinkAsync(HttpContext context, PageRenderer pages) =>
+        pages.MessageAsync(context, StatusCodes.Status404NotFound, "This link is not valid",
+            "The link may be incomplete. Copy the whole link from the email, or subscribe again.");
+}
+
+public sealed record ConfirmForm(string Action, string Email);

@@ -1,0 +1,132 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Newsletter.Subscriptions.Topics;
+using Newsletter.Web;
+
+namespace Newsletter.Subscriptions.Pages;
+
+/// <summary><c>GET/POST /preferences/{token}</c>: topics, interests, frequency, delivery hour and time zone, pause.</summary>
+public static class PreferencesPage
+{
+    private static readonly Lazy<IReadOnlyList<string>> TimeZones = new(() =>
+        TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Where(id => id.Contains('/') || id == "UTC").Order(StringComparer.Ordinal).ToList());
+
+    public static void MapPreferencesPage(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/preferences/{token}", ShowAsync);
+        routes.MapPost("/preferences/{token}", SaveAsync).DisableAntiforgery();
+    }
+
+    private static async Task<IResult> ShowAsync(
+        string token, bool? saved, HttpContext context, LinkSubscriber links, SubscriberStore subscribers, TopicStore topics, PageRenderer pages, CancellationToken ct)
+    {
+        var subscriber = await links.ResolveAsync(token, TokenPurpose.Preferences, ct);
+        if (subscriber is null)
+        {
+            return await ConfirmPage.InvalidLinkAsync(context, pages);
+        }
+
+        if (!subscriber.IsActive)
+        {
+            return await NotSubscribedAsync(context, pages);
+        }
+
+        var settings = await subscribers.GetSettingsAsync(subscriber.Id, ct);
+        var current = new Preferences(settings.Topics, settings.Interests, subscriber.Frequency, subscriber.DeliveryHour, subscriber.TimeZone, subscriber.Paused);
+        return await pages.RenderAsync(context, "preferences",
+            await FormAsync(token, subscriber, links, topics, current, string.Join('\n', settings.Interests), new FieldErrors(), saved == true, ct),
+            title: "Your preferences");
+    }
+
+    private static async Task<IResult> SaveAsync(
+        string token, HttpContext context, IAntiforgery antiforgery, LinkSubscriber links, SubscriptionService subscriptions,
+        TopicStore topics, PageRenderer pages, CancellationToken ct)
+    {
+        var subscriber = await links.ResolveAsync(token, TokenPurpose.Preferences, ct);
+        if (subscriber is null)
+        {
+            return await ConfirmPage.InvalidLinkAsync(context, pages);
+        }
+
+        if (!context.Request.HasFormContentType)
+        {
+            return JsonBody.Invalid("body", "Send the preferences form (application/x-www-form-urlencoded).");
+        }
+
+        var form = await context.Request.ReadFormAsync(ct);
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return await pages.MessageAsync(context, StatusCodes.Status400BadRequest, "The form has expired",
+                "Open your preferences link again and save once more.");
+        }
+
+        if (!subscriber.IsActive)
+        {
+            return await NotSubscribedAsync(context, pages);
+        }
+
+        var errors = new FieldErrors();
+        var known = (await topics.ListActiveAsync(ct)).Select(t => t.Slug).ToHashSet(StringComparer.Ordinal);
+        var chosenTopics = SubscriptionValidator.ValidateTopics(form["topics"].Where(t => t is not null).Select(t => t!).ToList(), known, errors);
+        var interests = SubscriptionValidator.ValidateInterests(form["interests"], errors);
+        var frequency = SubscriptionValidator.ValidateFrequency(form["frequency"], errors);
+        var hour = int.TryParse(form["delivery_hour"], out var h) && h is >= 0 and <= 23 ? h : -1;
+        if (hour < 0)
+        {
+            errors.Add("delivery_hour", "Choose an hour from 0 to 23.");
+        }
+
+        var timeZone = form["time_zone"].ToString();
+        if (!TimeZones.Value.Contains(timeZone, StringComparer.Ordinal))
+        {
+            errors.Add("time_zone", "Choose a time zone from the list, such as Europe/Berlin.");
+        }
+
+        var preferences = new Preferences(chosenTopics, interests, frequency ?? subscriber.Frequency, Math.Max(hour, 0), timeZone,
+            form["paused"] is { Count: > 0 } paused && paused[0] is "on" or "true");
+        if (errors.Count > 0)
+        {
+            return await pages.RenderAsync(context, "preferences",
+                await FormAsync(token, subscriber, links, topics, preferences, form["interests"].ToString(), errors, false, ct),
+                StatusCodes.Status400BadRequest, "Your preferences");
+        }
+
+        await subscriptions.UpdatePreferencesAsync(subscriber.Id, preferences, ClientInfo.From(context), ct);
+        return PageRenderer.SeeOther(context, $"/preferences/{token}?saved=true");
+    }
+
+    private static async Task<PreferencesForm> FormAsync(
+        string token, Subscriber subscriber, LinkSubscriber links, TopicStore topics, Preferences values, string interestsText,
+        FieldErrors errors, bool saved, CancellationToken ct)
+    {
+        var options = (await topics.ListActiveAsync(ct))
+            .Select(t => new TopicOption(t.Slug, t.Name, t.Description, values.Topics.Contains(t.Slug)))
+            .ToList();
+        return new PreferencesForm(
+            $"/preferences/{token}",
+            EmailAddress.ForDisplay(subscriber.Email),
+            options,
+            interestsText,
+            values.Frequency,
+            Enumerable.Range(0, 24).Select(h => new HourOption(h, $"{h:00}:00", h == values.DeliveryHour)).ToList(),
+            TimeZones.Value.Select(z => new TimeZoneOption(z, z == values.TimeZone)).ToList(),
+            values.Paused,
+            saved,
+            new FormErrors(null, errors.For("topics"), errors.For("interests"), errors.For("frequency"), errors.For("time_zone"), errors.For("delivery_hour")),
+            $"/unsubscribe/{links.TokenFor(subscriber, TokenPurpose.Unsubscribe)}",
+            SubscriptionValidator.MaxInterestLines,
+            SubscriptionValidator.MaxInterestCharacters);
+    }
+
+    private static Task<IResult> NotSubscribedAsync(HttpContext context, PageRenderer pages) =>
+        pages.MessageAsync(context, StatusCodes.Status200OK, "You are not subscribed",
+            "This address gets no digests from us, so it has no preferences to change. To subscribe again, use the form at /subscribe.");
+}
+
+public sealed record HourOption(int Value, string Label, bool Selected);
+
+public sealed record TimeZoneOption(string Id, bool Selected);
+
+public sealed record PreferencesForm(
+    string Action, string Email, IReadOnlyList<TopicOption> Topics, string Interests, string Frequency,
+    IReadOnlyList<HourOption> Hours, IReadOnlyList<TimeZoneOption> TimeZones, bool Paused, bool Saved, FormErrors Errors,
+    string UnsubscribeUrl, int MaxInterestLines, int MaxInterestCharacters);

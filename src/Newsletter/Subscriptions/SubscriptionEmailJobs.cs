@@ -1,0 +1,116 @@
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Options;
+using Newsletter.Configuration;
+using Newsletter.Email;
+using Newsletter.Subscriptions.Topics;
+using Newsletter.Web;
+
+namespace Newsletter.Subscriptions;
+
+/// <summary>
+/// Hangfire jobs for the lifecycle emails. A refused connection or a 4xx reply throws, and Hangfire
+/// retries with backoff; a 5xx reply for the recipient is final and is logged, not retried.
+/// </summary>
+public sealed class SubscriptionEmailJobs(
+    SubscriberStore subscribers,
+    SubscriptionRequestStore requests,
+    TopicStore topics,
+    EmailComposer composer,
+    IEmailSender sender,
+    SubscriberTokens tokens,
+    PublicUrls urls,
+    IOptions<NewsletterOptions> newsletter,
+    TimeProvider clock,
+    ILogger<SubscriptionEmailJobs> logger)
+{
+    /// <summary>
+    /// The confirmation email carries nothing the requester typed except the address itself, so the
+    /// form cannot be used to send someone else words of the requester's choosing.
+    /// </summary>
+    public async Task SendConfirmationAsync(long subscriberId, long requestId, CancellationToken cancellationToken)
+    {
+        await using var connection = await subscribers.OpenAsync(cancellationToken);
+        var subscriber = await subscribers.GetAsync(connection, subscriberId);
+        var request = await requests.GetAsync(connection, subscriberId, requestId);
+        if (subscriber is null || request is null || request.ClosedAt is not null || request.EmailSentAt is not null)
+        {
+            return;
+        }
+
+        var days = (int)Math.Round(newsletter.Value.ConfirmationLinkLifetime.TotalDays);
+        var model = new ConfirmationEmail(
+            EmailAddress.ForDisplay(subscriber.Email),
+            urls.Confirm(tokens.Create(TokenPurpose.Confirm, subscriberId, requestId)),
+            days < 1 ? "a day" : days == 1 ? "1 day" : $"{days} days");
+        var message = await composer.ComposeAsync("confirm", model, subscriber.Email, $"Confirm your subscription to {newsletter.Value.SiteName}");
+        if (await SendAsync(message, subscriberId, "confirmation", cancellationToken))
+        {
+            // Marked after sending: a crash in between sends the confirmation again, never not at all.
+            await requests.MarkEmailSentAsync(connection, requestId, clock.GetUtcNow().UtcDateTime);
+        }
+    }
+
+    public async Task SendWelcomeAsync(long subscriberId, CancellationToken cancellationToken)
+    {
+        var subscriber = await subscribers.GetAsync(subscriberId, cancellationToken);
+        if (subscriber is not { IsActive: true })
+        {
+            return;
+        }
+
+        var settings = await subscribers.GetSettingsAsync(subscriberId, cancellationToken);
+        var allTopics = await topics.ListActiveAsync(cancellationToken);
+        var unsubscribe = urls.Unsubscribe(tokens.Create(TokenPurpose.Unsubscribe, subscriberId, subscriber.TokenVersion));
+        var model = new WelcomeEmail(
+            EmailAddress.ForDisplay(subscriber.Email),
+            allTopics.Where(t => settings.Topics.Contains(t.Slug)).Select(t => t.Name).ToList(),
+            settings.Interests,
+            subscriber.Frequency,
+            urls.Preferences(tokens.Create(TokenPurpose.Preferences, subscriberId, subscriber.TokenVersion)),
+            unsubscribe);
+        var message = await composer.ComposeAsync("welcome", model, subscriber.Email, $"Welcome to {newsletter.Value.SiteName}", unsubscribe);
+        await SendAsync(message, subscriberId, "welcome", cancellationToken);
+    }
+
+    /// <summary>Someone asked to subscribe an address that is already active: tell its owner, change nothing.</summary>
+    public async Task SendAlreadySubscribedAsync(long subscriberId, CancellationToken cancellationToken)
+    {
+        var subscriber = await subscribers.GetAsync(subscriberId, cancellationToken);
+        if (subscriber is not { IsActive: true })
+        {
+            return;
+        }
+
+        var unsubscribe = urls.Unsubscribe(tokens.Create(TokenPurpose.Unsubscribe, subscriberId, subscriber.TokenVersion));
+        var model = new AlreadySubscribedEmail(
+            EmailAddress.ForDisplay(subscriber.Email),
+            urls.Preferences(tokens.Create(TokenPurpose.Preferences, subscriberId, subscriber.TokenVersion)),
+            unsubscribe);
+        var message = await composer.ComposeAsync("already-subscribed", model, subscriber.Email, $"You are already subscribed to {newsletter.Value.SiteName}", unsubscribe);
+        await SendAsync(message, subscriberId, "already-subscribed", cancellationToken);
+    }
+
+    /// <returns>true when the server accepted the message; false when it refused it for good (5xx).</returns>
+    private async Task<bool> SendAsync(MimeKit.MimeMessage message, long subscriberId, string kind, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sender.SendAsync(message, cancellationToken);
+            logger.LogInformation("Sent the {Kind} email to subscriber {SubscriberId}", kind, subscriberId);
+            return true;
+        }
+        catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
+        {
+            logger.LogWarning("The SMTP server refused the {Kind} email to subscriber {SubscriberId} for good: {Status} {Reason}",
+                kind, subscriberId, (int)e.StatusCode, e.Message);
+            return false;
+        }
+    }
+}
+
+public sealed record ConfirmationEmail(string Email, string ConfirmUrl, string ExpiresIn);
+
+public sealed record WelcomeEmail(
+    string Email, IReadOnlyList<string> Topics, IReadOnlyList<string> Interests, string Frequency, string PreferencesUrl, string UnsubscribeUrl);
+
+public sealed record AlreadySubscribedEmail(string Email, string PreferencesUrl, string UnsubscribeUrl);

@@ -1,0 +1,17 @@
+using System.Text.Json;
+
+namespace Newsletter.Subscriptions.Topics;
+
+/// <summary>A row of the topics table; <see cref="Keywords"/> is stored as a JSON array.</summary>
+public sealed class Topic
+{
+    public long Id { get; init; }
+    public string Slug { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Description { get; init; } = "";
+    public string Keywords { get; init; } = "[]";
+    public int Position { get; init; }
+    public bool Archived { get; init; }
+
+    public IReadOnlyList<string> KeywordList => JsonSerializer.Deserialize<string[]>(Keywords) ?? [];
+}

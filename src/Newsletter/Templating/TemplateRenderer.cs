@@ -1,0 +1,81 @@
+using System.Text.Encodings.Web;
+using Fluid;
+using Fluid.Values;
+
+namespace Newsletter.Templating;
+
+/// <summary>
+/// Renders the Liquid templates under <c>templates/</c> (Fluid). Every template is parsed once at
+/// start, so a syntax error stops the start with the file name instead of failing a request.
+/// HTML output is encoded by default: a value from a user is escaped unless a template says otherwise.
+/// Templates are named by path without extension: <c>pages/subscribe</c>, <c>email/confirm.html</c>.
+/// A template renders inside <c>{folder}/_layout{.suffix}</c> when that exists, as <c>{{ content }}</c>.
+/// </summary>
+public sealed class TemplateRenderer
+{
+    private readonly Dictionary<string, IFluidTemplate> templates = new(StringComparer.Ordinal);
+    private readonly TemplateOptions options = new();
+
+    public TemplateRenderer(string directory)
+    {
+        Directory = directory;
+        var parser = new FluidParser();
+        foreach (var path in System.IO.Directory.EnumerateFiles(directory, "*.liquid", SearchOption.AllDirectories))
+        {
+            var name = Path.GetRelativePath(directory, path).Replace('\\', '/')[..^".liquid".Length];
+            if (!parser.TryParse(File.ReadAllText(path), out var template, out var error))
+            {
+                throw new InvalidOperationException($"Template {path} does not parse: {error}");
+            }
+
+            templates[name] = template;
+        }
+
+        // Our view models are plain records built for templates, so every public member may be read;
+        // snake_case names keep templates in Liquid's own style ({{ subscriber.delivery_hour }}).
+        options.MemberAccessStrategy = new UnsafeMemberAccessStrategy { MemberNameStrategy = MemberNameStrategies.SnakeCase };
+    }
+
+    public string Directory { get; }
+
+    public bool Exists(string name) => templates.ContainsKey(name);
+
+    /// <summary>Renders <paramref name="name"/> with <paramref name="model"/> as its root, wrapped in its layout.</summary>
+    public async Task<string> RenderAsync(string name, object model, bool html, IReadOnlyDictionary<string, object?>? globals = null)
+    {
+        var encoder = html ? (TextEncoder)HtmlEncoder.Default : NullEncoder.Default;
+        var context = NewContext(model, globals);
+        var body = await Get(name).RenderAsync(context, encoder);
+
+        var slash = name.LastIndexOf('/');
+        var dot = name.IndexOf('.', slash + 1);
+        var layoutName = name[..(slash + 1)] + "_layout" + (dot > 0 ? name[dot..] : "");
+        if (!templates.TryGetValue(layoutName, out var layout) || name == layoutName)
+        {
+            return body;
+        }
+
+        var layoutContext = NewContext(model, globals);
+        layoutContext.SetValue("content", new StringValue(body, encode: false));
+        return await layout.RenderAsync(layoutContext, encoder);
+    }
+
+    private TemplateContext NewContext(object model, IReadOnlyDictionary<string, object?>? globals)
+    {
+        var context = new TemplateContext(model, options);
+        if (globals is not null)
+        {
+            foreach (var (key, value) in globals)
+            {
+                context.SetValue(key, value);
+            }
+        }
+
+        return context;
+    }
+
+    private IFluidTemplate Get(string name) =>
+        templates.TryGetValue(name, out var template)
+            ? template
+            : throw new InvalidOperationException($"No template '{name}.liquid' under {Directory}.");
+}

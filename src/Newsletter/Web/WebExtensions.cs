@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.FileProviders;
+using Newsletter.Admin;
+using Newsletter.Configuration;
+
+namespace Newsletter.Web;
+
+public static class WebExtensions
+{
+    public static WebApplicationBuilder AddWeb(this WebApplicationBuilder builder, StartupSettings settings, GeneratedSecrets secrets)
+    {
+        // Antiforgery tokens are encrypted with these keys: keep them with the data, so a restart
+        // (or a second instance on the same data directory) still accepts forms already on screen.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Newsletter")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
+        builder.Services.AddOptions<NewsletterOptions>().BindConfiguration(NewsletterOptions.Section);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new AdminKey(secrets.AdminApiKey));
+        builder.Services.AddSingleton<PublicUrls>();
+        builder.Services.AddSingleton<PageRenderer>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "newsletter-antiforgery";
+            options.FormFieldName = "__antiforgery";
+        });
+        return builder;
+    }
+
+    public static WebApplication UseWeb(this WebApplication app, StartupSettings settings)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new PhysicalFileProvider(Path.Combine(settings.TemplatesDirectory, "static")),
+            RequestPath = "/static",
+        });
+        app.UseRateLimiter();
+        return app;
+    }
+}
