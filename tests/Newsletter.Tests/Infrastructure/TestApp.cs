@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+
+namespace Newsletter.Tests.Infrastructure;
+
+/// <summary>
+/// The whole service, started for real: Kestrel on 127.0.0.1 port 0, SQLite files and Hangfire in
+/// a fresh temp folder, mail to an in-process <see cref="TestSmtpServer"/> (or to the built-in
+/// catcher with <c>useMailCatcher</c>). Every log line is kept so tests can check what was logged.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+    private readonly Dictionary<string, string?> settings;
+    private WebApplication? app;
+
+    private TestApp(string dataDirectory, Dictionary<string, string?> settings, TestSmtpServer? smtp)
+    {
+        DataDirectory = dataDirectory;
+        this.settings = settings;
+        Smtp = smtp;
+    }
+
+    public string DataDirectory { get; }
+
+    public TestSmtpServer? Smtp { get; }
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => app!.Services;
+
+    public ConcurrentQueue<string> Logs { get; } = new();
+
+    public static async Task<TestApp> StartAsync(Dictionary<string, string?>? overrides = null, bool useMailCatcher = false)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "newsletter-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var smtp = useMailCatcher ? null : new TestSmtpServer();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Newsletter:DataDirectory"] = dataDirectory,
+            ["Admin:ApiKey"] = AdminKey,
+            ["Hangfire:QueuePollInterval"] = "00:00:00.200",
+            ["Hangfire:WorkerCount"] = "4",
+            ["RateLimiting:SubscriptionsPerClientPerMinute"] = "1000",
+            ["RateLimiting:ConfirmationsPerAddressPerHour"] = "100",
+        };
+        if (smtp is not null)
+        {
+            settings["Smtp:Host"] = "127.0.0.1";
+            settings["Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings["Smtp:Security"] = "None";
+            settings["Smtp:DisablePipelining"] = "true";
+        }
+
+        foreach (var (key, value) in overrides ?? [])
+        {
+            settings[key] = value;
+        }
+
+        var testApp = new TestApp(dataDirectory, settings, smtp);
+        await testApp.StartAppAsync();
+        return testApp;
+    }
+
+    /// <summary>Stops the service and starts it again on the same data directory and mail server.</summary>
+    public async Task RestartAsync()
+    {
+        Client.Dispose();
+        await app!.StopAsync();
+        await app.DisposeAsync();
+        await StartAppAsync();
+    }
+
+    private async Task StartAppAsync()
+    {
+        app = await Program.BuildAppAsync(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.AddProvider(new ListLoggerProvider(Logs));
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        Client = NewClient();
+    }
+
+    /// <summary>A client that keeps no cookies and follows no redirects, so tests see each answer as sent.</summary>
+    public HttpClient NewClient(bool cookies = false) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = cookies }) { BaseAddress = BaseAddress };
+
+    public HttpClient AdminClient()
+    {
+        var client = NewClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        return client;
+    }
+
+    public Task<HttpResponseMessage> SubscribeAsync(string email, string[]? topics = null, string? interests = null, string? frequency = null) =>
+        Client.PostAsJsonAsync("/api/subscriptions", new { email, topics, interests, frequency });
+
+    /// <summary>Subscribes through the API, then uses the confirmation link as a person would (GET page, POST button).</summary>
+    public async Task<MimeMessage> SubscribeAndConfirmAsync(string email, string[]? topics = null, string? interests = null)
+    {
+        (await SubscribeAsync(email, topics, interests)).EnsureSuccessStatusCode();
+        var confirmation = await Smtp!.WaitForAsync(email, "Confirm");
+        var path = new Uri(LinkIn(confirmation, "/confirm/")).AbsolutePath;
+        (await Client.GetAsync(path)).EnsureSuccessStatusCode();
+        (await Client.PostAsync(path, null)).EnsureSuccessStatusCode();
+        return await Smtp.WaitForAsync(email, "Welcome");
+    }
+
+    /// <summary>The first link in the message's text part that contains <paramref name="pathPart"/>.</summary>
+    public static string LinkIn(MimeMessage message, string pathPart)
+    {
+        var match = Regex.Match(message.TextBody ?? "", $@"https?://\S*{Regex.Escape(pathPart)}\S*");
+        Assert.True(match.Success, $"No link with {pathPart} in:\n{message.TextBody}");
+        return match.Value;
+    }
+
+    public async Task<string?> StatusOfAsync(string email)
+    {
+        var response = await AdminClient().GetAsync($"/api/subscribers?email={Uri.EscapeDataString(email)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("status").GetString();
+    }
+
+    /// <summary>Counts rows straight from the SQLite file, to prove what was (not) stored.</summary>
+    public long CountRows(string table)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "newsletter.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        if (Smtp is not null)
+        {
+            await Smtp.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a finishing background thread; the temp folder is cleaned by the OS.
+        }
+    }
+}
+
+/// <summary>Tests that start the app run one at a time: Hangfire keeps static state.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AppCollection
+{
+    public const string Name = "app";
+}

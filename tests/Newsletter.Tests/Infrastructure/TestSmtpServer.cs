@@ -1,0 +1,108 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using MimeKit;
+using SmtpServer;
+using SmtpServer.ComponentModel;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace Newsletter.Tests.Infrastructure;
+
+/// <summary>
+/// A real SMTP server in the test process (the SmtpServer package) on a free loopback port.
+/// It keeps every message MailKit delivers, parsed with MimeKit, and can be told to refuse
+/// recipients with a given reply code.
+/// </summary>
+public sealed class TestSmtpServer : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<MimeMessage> messages = new();
+    private readonly SemaphoreSlim arrived = new(0);
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task running;
+
+    public TestSmtpServer()
+    {
+        Port = FreePort();
+        var options = new SmtpServerOptionsBuilder()
+            .ServerName("test-smtp")
+            .Endpoint(b => b.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)))
+            .Build();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(new Store(this));
+        running = new SmtpServer.SmtpServer(options, services).StartAsync(stop.Token);
+    }
+
+    public int Port { get; }
+
+    /// <summary>When set, every message is refused with this reply (e.g. 550).</summary>
+    public SmtpResponse? RefuseWith { get; set; }
+
+    public IReadOnlyList<MimeMessage> Messages => messages.ToArray();
+
+    public IEnumerable<MimeMessage> To(string address) =>
+        Messages.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, address, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>Waits until a message to <paramref name="address"/> matching <paramref name="subjectContains"/> has arrived.</summary>
+    public async Task<MimeMessage> WaitForAsync(string address, string subjectContains, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var found = To(address).FirstOrDefault(m => m.Subject?.Contains(subjectContains, StringComparison.OrdinalIgnoreCase) == true);
+            if (found is not null)
+            {
+                return found;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException(
+                    $"No message to {address} with '{subjectContains}' in its subject; got: {string.Join("; ", Messages.Select(m => $"{m.To} / {m.Subject}"))}");
+            }
+
+            await arrived.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        stop.Dispose();
+        arrived.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class Store(TestSmtpServer server) : MessageStore
+    {
+        public override async Task<SmtpResponse> SaveAsync(
+            ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        {
+            if (server.RefuseWith is { } refusal)
+            {
+                return refusal;
+            }
+
+            using var stream = new MemoryStream(buffer.ToArray());
+            server.messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            server.arrived.Release();
+            return SmtpResponse.Ok;
+        }
+    }
+}
