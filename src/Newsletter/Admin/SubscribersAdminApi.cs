@@ -27,11 +27,16 @@ public static class SubscribersAdminApi
             var consent = await requests.ListConsentAsync(connection, subscriber.Id);
             return TypedResults.Ok(new SubscriberView(
                 subscriber.Email, subscriber.Status, settings.Topics, string.Join('\n', settings.Interests), subscriber.Frequency,
-                subscriber.DeliveryHour, subscriber.TimeZone, subscriber.Paused, subscriber.CreatedAt, subscriber.ConfirmedAt, subscriber.UnsubscribedAt,
-                consent.Select(c => new ConsentView(c.Kind, System.Text.Json.JsonDocument.Parse(c.Detail).RootElement, c.ClientIp, c.UserAgent, c.OccurredAt)).ToList()));
+                subscriber.DeliveryHour, subscriber.TimeZone, subscriber.Paused, Utc(subscriber.CreatedAt), Utc(subscriber.ConfirmedAt), Utc(subscriber.UnsubscribedAt),
+                consent.Select(c => new ConsentView(c.Kind, System.Text.Json.JsonDocument.Parse(c.Detail).RootElement, c.ClientIp, c.UserAgent, Utc(c.OccurredAt))).ToList()));
         });
         return admin;
     }
+
+    // SQLite hands times back without a kind; we store UTC only, so say so in the JSON ("Z").
+    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+
+    private static DateTime? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
 }
 
 public sealed record SubscriberView(

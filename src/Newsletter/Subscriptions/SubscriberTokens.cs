@@ -38,7 +38,8 @@ public sealed class SubscriberTokens(byte[] secret)
     {
         subscriberId = 0;
         version = 0;
-        if (token is null || token.Length != Base64Url.GetEncodedLength(PayloadLength + MacLength))
+        // IsValid first: the decoder throws, rather than returns false, on characters outside base64url.
+        if (token is null || token.Length != Base64Url.GetEncodedLength(PayloadLength + MacLength) || !Base64Url.IsValid(token))
         {
             return false;
         }

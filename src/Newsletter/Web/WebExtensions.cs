@@ -24,6 +24,8 @@ public static class WebExtensions
         {
             options.Cookie.Name = "newsletter-antiforgery";
             options.FormFieldName = "__antiforgery";
+            // SecurityHeaders sends the stricter DENY; antiforgery would otherwise set SAMEORIGIN first.
+            options.SuppressXFrameOptionsHeader = true;
         });
         return builder;
     }

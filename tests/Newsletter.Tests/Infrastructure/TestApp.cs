@@ -70,7 +70,20 @@ public sealed class TestApp : IAsyncDisposable
         }
 
         var testApp = new TestApp(dataDirectory, settings, smtp);
-        await testApp.StartAppAsync();
+        try
+        {
+            await testApp.StartAppAsync();
+        }
+        catch
+        {
+            if (smtp is not null)
+            {
+                await smtp.DisposeAsync();
+            }
+
+            throw;
+        }
+
         return testApp;
     }
 

@@ -1,0 +1,25 @@
+using Newsletter.Configuration;
+using Newsletter.Tests.Infrastructure;
+
+namespace Newsletter.Tests.Configuration;
+
+[Collection(AppCollection.Name)]
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("Smtp:Port", "not-a-number", "Smtp:Port")]
+    [InlineData("Smtp:Port", "70000", "Smtp:Port")]
+    [InlineData("Smtp:Security", "Sometimes", "Smtp:Security")]
+    [InlineData("Smtp:From", "not an address", "Smtp:From")]
+    [InlineData("Smtp:Host", "bad host name", "Smtp:Host")]
+    [InlineData("Newsletter:PublicBaseUrl", "ftp://example.org", "Newsletter:PublicBaseUrl")]
+    [InlineData("Newsletter:SigningKey", "c2hvcnQ=", "Newsletter:SigningKey")]
+    [InlineData("RateLimiting:SubscriptionsPerClientPerMinute", "0", "RateLimiting:SubscriptionsPerClientPerMinute")]
+    [InlineData("RateLimiting:ConfirmationsPerAddressPerHour", "-1", "RateLimiting:ConfirmationsPerAddressPerHour")]
+    [InlineData("Database:Provider", "Oracle", "Database:Provider")]
+    public async Task BadConfiguration_FailsAtStart_NamingTheKey(string key, string value, string named)
+    {
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => TestApp.StartAsync(new() { [key] = value }));
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+}
