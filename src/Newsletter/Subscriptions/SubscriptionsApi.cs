@@ -63,6 +63,11 @@ public static class SubscriptionsApi
             return null;
         }
 
+        foreach (var repeated in root.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add(repeated.Key.Length > 64 ? repeated.Key[..64] : repeated.Key, "This field is given more than once.");
+        }
+
         foreach (var property in root.EnumerateObject().Where(p => !Fields.Contains(p.Name)))
         {
             errors.Add(property.Name.Length > 64 ? property.Name[..64] : property.Name,

@@ -47,12 +47,12 @@ public static class PreferencesPage
             return await ConfirmPage.InvalidLinkAsync(context, pages);
         }
 
-        if (!context.Request.HasFormContentType)
+        var (form, problem) = await FormBody.ReadAsync(context.Request, ct);
+        if (form is null)
         {
-            return JsonBody.Invalid("body", "Send the preferences form (application/x-www-form-urlencoded).");
+            return problem!;
         }
 
-        var form = await context.Request.ReadFormAsync(ct);
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return await pages.MessageAsync(context, StatusCodes.Status400BadRequest, "The form has expired",

@@ -27,12 +27,12 @@ public static class SubscribePage
     private static async Task<IResult> SubmitAsync(
         HttpContext context, IAntiforgery antiforgery, TopicStore topicStore, SubscriptionService subscriptions, PageRenderer pages, CancellationToken ct)
     {
-        if (!context.Request.HasFormContentType)
+        var (form, problem) = await FormBody.ReadAsync(context.Request, ct);
+        if (form is null)
         {
-            return await pages.MessageAsync(context, StatusCodes.Status400BadRequest, "Not a form", "Send the subscription from the form at /subscribe, or as JSON to /api/subscriptions.");
+            return problem!;
         }
 
-        var form = await context.Request.ReadFormAsync(ct);
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return await pages.MessageAsync(context, StatusCodes.Status400BadRequest, "The form has expired",

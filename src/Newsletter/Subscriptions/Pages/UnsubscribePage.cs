@@ -50,7 +50,17 @@ public static class UnsubscribePage
             return await ConfirmPage.InvalidLinkAsync(context, pages);
         }
 
-        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(ct) : null;
+        // A bare POST with no body is a valid "unsubscribe from everything".
+        IFormCollection? form = null;
+        if (context.Request.HasFormContentType)
+        {
+            (form, var problem) = await FormBody.ReadAsync(context.Request, ct);
+            if (form is null)
+            {
+                return problem!;
+            }
+        }
+
         var oneClick = form is not null && form["List-Unsubscribe"].ToString() == "One-Click";
         var topic = oneClick ? null : form?["topic"].ToString() is { Length: > 0 } t ? t : null;
         if (topic is not null && await topics.FindAsync(topic, ct) is null)
