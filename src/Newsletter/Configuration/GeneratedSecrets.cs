@@ -15,7 +15,19 @@ public sealed record GeneratedSecrets(byte[] SigningKey, string AdminApiKey)
 
     public static GeneratedSecrets LoadOrCreate(string dataDirectory, string? configuredSigningKey, string? configuredAdminKey)
     {
-        Directory.CreateDirectory(dataDirectory);
+        if (!Directory.Exists(dataDirectory))
+        {
+            // Subscriber addresses and secrets live here: only the service's user may look in.
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(dataDirectory);
+            }
+            else
+            {
+                Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
         var signing = configuredSigningKey is { Length: > 0 }
             ? configuredSigningKey
             : ReadOrCreate(Path.Combine(dataDirectory, SigningKeyFile), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), out _);

@@ -45,7 +45,6 @@ public sealed class TestApp : IAsyncDisposable
     public static async Task<TestApp> StartAsync(Dictionary<string, string?>? overrides = null, bool useMailCatcher = false)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "newsletter-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataDirectory);
         var smtp = useMailCatcher ? null : new TestSmtpServer();
         var settings = new Dictionary<string, string?>
         {

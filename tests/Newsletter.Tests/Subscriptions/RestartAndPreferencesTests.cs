@@ -37,7 +37,7 @@ public sealed class RestartAndPreferencesTests
     }
 
     [Fact]
-    public async Task GeneratedSecrets_AreReadableOnlyByTheServiceUser()
+    public async Task DataDirectoryAndGeneratedSecrets_AreReadableOnlyByTheServiceUser()
     {
         await using var app = await TestApp.StartAsync(new() { ["Admin:ApiKey"] = null });
         Assert.False(OperatingSystem.IsWindows(), "File modes are a Unix notion; this service runs on Linux.");
@@ -50,6 +50,11 @@ public sealed class RestartAndPreferencesTests
 
             var mode = File.GetUnixFileMode(Path.Combine(app.DataDirectory, file));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(app.DataDirectory));
         }
     }
 
