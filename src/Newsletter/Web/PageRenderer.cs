@@ -26,14 +26,14 @@ public sealed class PageRenderer(TemplateRenderer templates, IAntiforgery antifo
     }
 
     /// <summary>A message page (invalid link, done, ...): HTML for browsers, problem details for everything else.</summary>
-    public async Task<IResult> MessageAsync(HttpContext context, int status, string title, string detail)
+    public async Task<IResult> MessageAsync(HttpContext context, int status, string title, string detail, string? linkUrl = null, string? linkText = null)
     {
         if (!WantsHtml(context.Request))
         {
             return TypedResults.Problem(title: title, detail: detail, statusCode: status);
         }
 
-        return await RenderAsync(context, "message", new MessagePage(title, detail), status, title);
+        return await RenderAsync(context, "message", new MessagePage(title, detail, linkUrl, linkText), status, title);
     }
 
     /// <summary>303: after a form POST, the browser GETs the result page; a reload does not post again.</summary>

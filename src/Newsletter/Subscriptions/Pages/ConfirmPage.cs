@@ -31,30 +31,37 @@ public static class ConfirmPage
         };
     }
 
-    private static async Task<IResult> ConfirmAsync(string token, HttpContext context, SubscriberTokens tokens, SubscriptionService subscriptions, PageRenderer pages, CancellationToken ct)
+    private static async Task<IResult> ConfirmAsync(
+        string token, HttpContext context, SubscriberTokens tokens, SubscriptionService subscriptions, SubscriberStore subscribers, PageRenderer pages, CancellationToken ct)
     {
         if (!tokens.TryRead(token, TokenPurpose.Confirm, out var subscriberId, out var requestId))
         {
             return await InvalidLinkAsync(context, pages);
         }
 
-        return await ResultAsync(context, pages, await subscriptions.ConfirmAsync(subscriberId, requestId, ClientInfo.From(context), ct));
+        var outcome = await subscriptions.ConfirmAsync(subscriberId, requestId, ClientInfo.From(context), ct);
+        if (outcome == ConfirmOutcome.Confirmed && await subscribers.GetAsync(subscriberId, ct) is { } subscriber)
+        {
+            return await pages.MessageAsync(context, StatusCodes.Status200OK, "You are subscribed",
+                "Thank you for confirming. A welcome email is on its way; your first digest follows on your schedule.",
+                $"/preferences/{tokens.Create(TokenPurpose.Preferences, subscriber.Id, subscriber.TokenVersion)}", "Choose when it arrives and what it holds");
+        }
+
+        return await ResultAsync(context, pages, outcome);
     }
 
     private static Task<IResult> ResultAsync(HttpContext context, PageRenderer pages, ConfirmOutcome outcome) => outcome switch
     {
-        ConfirmOutcome.Confirmed => pages.MessageAsync(context, StatusCodes.Status200OK, "You are subscribed",
-            "Thank you for confirming. A welcome email with links to your preferences is on its way; your first digest follows on your schedule."),
         ConfirmOutcome.AlreadyConfirmed => pages.MessageAsync(context, StatusCodes.Status200OK, "Already confirmed",
             "This subscription is already confirmed. There is nothing more to do."),
         ConfirmOutcome.Expired => pages.MessageAsync(context, StatusCodes.Status410Gone, "This link has expired",
-            "Confirmation links work for a limited time. Subscribe again to get a new one."),
+            "Confirmation links work for a limited time. Subscribe again to get a new one.", "/subscribe", "Subscribe again"),
         _ => InvalidLinkAsync(context, pages),
     };
 
     internal static Task<IResult> InvalidLinkAsync(HttpContext context, PageRenderer pages) =>
         pages.MessageAsync(context, StatusCodes.Status404NotFound, "This link is not valid",
-            "The link may be incomplete. Copy the whole link from the email, or subscribe again.");
+            "The link may be incomplete. Copy the whole link from the email, or subscribe again.", "/subscribe", "Go to the subscription page");
 }
 
 public sealed record ConfirmForm(string Action, string Email);

@@ -119,7 +119,8 @@ public static class PreferencesPage
 
     private static Task<IResult> NotSubscribedAsync(HttpContext context, PageRenderer pages) =>
         pages.MessageAsync(context, StatusCodes.Status200OK, "You are not subscribed",
-            "This address gets no digests from us, so it has no preferences to change. To subscribe again, use the form at /subscribe.");
+            "This address gets no digests from us, so it has no preferences to change.",
+            "/subscribe", "Subscribe again");
 }
 
 public sealed record HourOption(int Value, string Label, bool Selected);

@@ -84,12 +84,14 @@ public static class UnsubscribePage
         }
 
         return await pages.MessageAsync(context, StatusCodes.Status200OK, "You are unsubscribed",
-            "You will get no more digests from us. Changed your mind? Subscribe again at /subscribe; we will ask you to confirm.");
+            "You will get no more digests from us. Changed your mind? You can subscribe again; we will ask you to confirm.",
+            "/subscribe", "Subscribe again");
     }
 
     private static Task<IResult> AlreadyUnsubscribedAsync(HttpContext context, PageRenderer pages) =>
         pages.MessageAsync(context, StatusCodes.Status200OK, "You are not subscribed",
-            "This address gets no digests from us. To subscribe again, use the form at /subscribe; we will ask you to confirm.");
+            "This address gets no digests from us. To subscribe again, use the subscription form; we will ask you to confirm.",
+            "/subscribe", "Subscribe again");
 }
 
 public sealed record UnsubscribeForm(string Action, string Email, string? TopicSlug, string? TopicName, string PreferencesUrl);
