@@ -42,6 +42,7 @@ public static class Program
         }
 
         app.MapJobsDashboard();
+        app.RegisterRecurringJobs();
         return app;
     }
 }

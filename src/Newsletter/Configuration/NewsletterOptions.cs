@@ -61,4 +61,7 @@ public sealed class JobOptions
 
     /// <summary>How often idle workers look for new jobs; short, so confirmation emails leave quickly.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often scheduled jobs (retries after a 4xx) are moved to the queue when due.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -46,6 +46,11 @@ public sealed record StartupSettings(
             errors.Add("Newsletter:ConfirmationLinkLifetime must be positive, e.g. 7.00:00:00.");
         }
 
+        if (configuration["Admin:ApiKey"] is { Length: > 0 and < 16 })
+        {
+            errors.Add("Admin:ApiKey must be at least 16 characters; leave it unset to have one generated.");
+        }
+
         errors.AddRange(smtp.Validate());
         if (rateLimiting.SubscriptionsPerClientPerMinute < 1)
         {

@@ -19,6 +19,7 @@ public static class JobsExtensions
         builder.Services.AddHangfireServer(options =>
         {
             options.WorkerCount = settings.Jobs.WorkerCount;
+            options.SchedulePollingInterval = settings.Jobs.SchedulePollingInterval;
             options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
         });
         return builder;

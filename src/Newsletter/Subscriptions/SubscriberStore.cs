@@ -23,6 +23,7 @@ public sealed class SubscriberStore(IDbConnectionFactory connections, SqlCatalog
     private readonly string activate = sql["activate-subscriber"];
     private readonly string updatePreferences = sql["update-subscriber-preferences"];
     private readonly string unsubscribe = sql["unsubscribe-subscriber"];
+    private readonly string markBounced = sql["mark-subscriber-bounced"];
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => connections.OpenAsync(cancellationToken);
 
@@ -82,6 +83,9 @@ public sealed class SubscriberStore(IDbConnectionFactory connections, SqlCatalog
 
     public Task<int> RemoveTopicAsync(DbTransaction tx, long id, string slug) =>
         tx.Connection!.ExecuteAsync(removeTopic, new { Id = id, Slug = slug }, tx);
+
+    public Task<int> MarkBouncedAsync(DbTransaction tx, long id, DateTime now) =>
+        tx.Connection!.ExecuteAsync(markBounced, new { Id = id, Now = now }, tx);
 
     public Task<int> UnsubscribeAsync(DbTransaction tx, long id, DateTime now) =>
         tx.Connection!.ExecuteAsync(unsubscribe, new { Id = id, Now = now }, tx);

@@ -1,3 +1,4 @@
+using Hangfire;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using Newsletter.Configuration;
@@ -9,9 +10,12 @@ namespace Newsletter.Subscriptions;
 
 /// <summary>
 /// Hangfire jobs for the lifecycle emails. A refused connection or a 4xx reply throws, and Hangfire
-/// retries with backoff; a 5xx reply for the recipient is final and is logged, not retried.
+/// retries with backoff (the first retry after seconds, the last about a day later); a 5xx reply is
+/// final: logged, not retried, and when it refuses the recipient the subscriber is marked bounced.
 /// </summary>
+[AutomaticRetry(Attempts = 12, DelaysInSeconds = [5, 30, 120, 300, 900, 1800, 3600, 3600, 7200, 7200, 14400, 14400])]
 public sealed class SubscriptionEmailJobs(
+    SubscriptionService lifecycle,
     SubscriberStore subscribers,
     SubscriptionRequestStore requests,
     TopicStore topics,
@@ -103,6 +107,11 @@ public sealed class SubscriptionEmailJobs(
         {
             logger.LogWarning("The SMTP server refused the {Kind} email to subscriber {SubscriberId} for good: {Status} {Reason}",
                 kind, subscriberId, (int)e.StatusCode, e.Message);
+            if (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
+            {
+                await lifecycle.RecordBounceAsync(subscriberId, $"{(int)e.StatusCode} {e.Message}", cancellationToken);
+            }
+
             return false;
         }
     }

@@ -28,6 +28,7 @@ public sealed class SubscriptionRequestStore(SqlCatalog sql)
     private readonly string listConsent = sql["list-consent-events"];
     private readonly string countAddressMails = sql["count-address-mails-since"];
     private readonly string insertAddressMail = sql["insert-address-mail"];
+    private readonly string purgeAddressMails = sql["purge-address-mail-log"];
 
     public Task<long> InsertAsync(DbTransaction tx, long subscriberId, ValidSubscription request, string source, ClientInfo client, DateTime now) =>
         tx.Connection!.ExecuteScalarAsync<long>(insertRequest, new
@@ -73,6 +74,9 @@ public sealed class SubscriptionRequestStore(SqlCatalog sql)
 
     public Task<AddressMailCount> CountAddressMailsAsync(DbTransaction tx, string email, DateTime since) =>
         tx.Connection!.QuerySingleAsync<AddressMailCount>(countAddressMails, new { Email = email, Since = since }, tx);
+
+    public Task<int> PurgeAddressMailsAsync(DbConnection connection, DateTime before) =>
+        connection.ExecuteAsync(purgeAddressMails, new { Before = before });
 
     public Task LogAddressMailAsync(DbTransaction tx, string email, string kind, DateTime now) =>
         tx.Connection!.ExecuteAsync(insertAddressMail, new { Email = email, Kind = kind, Now = now }, tx);

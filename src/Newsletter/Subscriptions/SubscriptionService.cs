@@ -144,6 +144,20 @@ public sealed class SubscriptionService(
         return outcome;
     }
 
+    /// <summary>The relay refused the address for good (5xx to RCPT TO): a bounce ends every subscription.</summary>
+    public async Task RecordBounceAsync(long subscriberId, string smtpReply, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await subscribers.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        if (await subscribers.MarkBouncedAsync(tx, subscriberId, now) == 1)
+        {
+            await requests.RecordConsentAsync(tx, subscriberId, "bounced", new { smtpReply }, new ClientInfo(null, "smtp"), now);
+            await tx.CommitAsync(cancellationToken);
+            logger.LogWarning("Subscriber {SubscriberId} bounced: the relay refused the address for good", subscriberId);
+        }
+    }
+
     private ConfirmOutcome Classify(Subscriber? subscriber, SubscriptionRequestRow? request)
     {
         if (subscriber is null || request is null)

@@ -17,6 +17,7 @@ public static class SubscriptionsExtensions
         builder.Services.AddSingleton<LinkSubscriber>();
         builder.Services.AddScoped<SubscriptionService>();
         builder.Services.AddScoped<SubscriptionEmailJobs>();
+        builder.Services.AddScoped<AddressMailLogCleanupJob>();
         builder.Services.AddSubscriptionRateLimits(settings.RateLimiting);
         return builder;
     }

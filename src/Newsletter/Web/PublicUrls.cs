@@ -14,8 +14,26 @@ public sealed class PublicUrls(IOptions<NewsletterOptions> options, IServer serv
     public string BaseUrl =>
         (options.Value.PublicBaseUrl is { Length: > 0 } configured
             ? configured
-            : server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5000")
+            : Reachable(server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5000"))
         .TrimEnd('/');
+
+    /// <summary>
+    /// Kestrel reports wildcard bindings (<c>http://+:80</c>, <c>http://0.0.0.0:80</c>, <c>http://[::]:80</c>)
+    /// as they were given; no one can open those, so links use localhost instead. Behind a proxy or on
+    /// a public host, Newsletter:PublicBaseUrl must be set (the README says so).
+    /// </summary>
+    internal static string Reachable(string address)
+    {
+        foreach (var wildcard in new[] { "://+:", "://*:", "://0.0.0.0:", "://[::]:" })
+        {
+            if (address.Contains(wildcard, StringComparison.Ordinal))
+            {
+                return address.Replace(wildcard, "://localhost:", StringComparison.Ordinal);
+            }
+        }
+
+        return address;
+    }
 
     public string Host => new Uri(BaseUrl).Host;
 

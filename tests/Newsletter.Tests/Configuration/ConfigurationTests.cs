@@ -17,6 +17,8 @@ public sealed class ConfigurationTests
     [InlineData("RateLimiting:SubscriptionsPerClientPerMinute", "0", "RateLimiting:SubscriptionsPerClientPerMinute")]
     [InlineData("RateLimiting:ConfirmationsPerAddressPerHour", "-1", "RateLimiting:ConfirmationsPerAddressPerHour")]
     [InlineData("Database:Provider", "Oracle", "Database:Provider")]
+    [InlineData("Admin:ApiKey", "short", "Admin:ApiKey")]
+    [InlineData("Hangfire:WorkerCount", "0", "Hangfire:WorkerCount")]
     public async Task BadConfiguration_FailsAtStart_NamingTheKey(string key, string value, string named)
     {
         var error = await Assert.ThrowsAsync<ConfigurationException>(() => TestApp.StartAsync(new() { [key] = value }));

@@ -154,6 +154,16 @@ public sealed class TestApp : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("status").GetString();
     }
 
+    /// <summary>Runs one SQL statement straight on the SQLite file (to age rows, say).</summary>
+    public void Execute(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "newsletter.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>Counts rows straight from the SQLite file, to prove what was (not) stored.</summary>
     public long CountRows(string table)
     {

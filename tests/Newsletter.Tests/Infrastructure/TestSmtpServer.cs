@@ -31,6 +31,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
+        services.Add(new RecipientFilter(this));
         running = new SmtpServer.SmtpServer(options, services).StartAsync(stop.Token);
     }
 
@@ -38,6 +39,21 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     /// <summary>When set, every message is refused with this reply (e.g. 550).</summary>
     public SmtpResponse? RefuseWith { get; set; }
+
+    /// <summary>Addresses refused at RCPT TO with 550, as a relay does for a mailbox that does not exist.</summary>
+    public ConcurrentDictionary<string, bool> RefusedRecipients { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    private int temporaryFailuresLeft;
+
+    /// <summary>How many of the next messages get a temporary 451 after DATA.</summary>
+    public int TemporaryFailuresLeft
+    {
+        get => Volatile.Read(ref temporaryFailuresLeft);
+        set => Volatile.Write(ref temporaryFailuresLeft, value);
+    }
+
+    /// <summary>Every reply of 4xx or 5xx this server gave, to check that a refusal really happened.</summary>
+    public ConcurrentQueue<string> Refusals { get; } = new();
 
     public IReadOnlyList<MimeMessage> Messages => messages.ToArray();
 
@@ -89,6 +105,20 @@ public sealed class TestSmtpServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private sealed class RecipientFilter(TestSmtpServer server) : MailboxFilter
+    {
+        public override Task<bool> CanDeliverToAsync(ISessionContext context, SmtpServer.Mail.IMailbox to, SmtpServer.Mail.IMailbox from, CancellationToken cancellationToken)
+        {
+            var refused = server.RefusedRecipients.ContainsKey($"{to.User}@{to.Host}");
+            if (refused)
+            {
+                server.Refusals.Enqueue($"550 at RCPT TO {to.User}@{to.Host}");
+            }
+
+            return Task.FromResult(!refused);
+        }
+    }
+
     private sealed class Store(TestSmtpServer server) : MessageStore
     {
         public override async Task<SmtpResponse> SaveAsync(
@@ -96,7 +126,14 @@ public sealed class TestSmtpServer : IAsyncDisposable
         {
             if (server.RefuseWith is { } refusal)
             {
+                server.Refusals.Enqueue($"{(int)refusal.ReplyCode} at DATA");
                 return refusal;
+            }
+
+            if (Interlocked.Decrement(ref server.temporaryFailuresLeft) >= 0)
+            {
+                server.Refusals.Enqueue("451 at DATA");
+                return new SmtpResponse((SmtpReplyCode)451, "4.3.0 Try again later");
             }
 
             using var stream = new MemoryStream(buffer.ToArray());

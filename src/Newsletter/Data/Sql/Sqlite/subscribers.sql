@@ -64,6 +64,12 @@ UPDATE subscribers
 SET frequency = @Frequency, delivery_hour = @DeliveryHour, time_zone = @TimeZone, paused = @Paused, updated_at = @Now
 WHERE id = @Id AND status = 'active';
 
+-- name: mark-subscriber-bounced
+-- A permanent refusal of the address ends every subscription; only a new confirmation revives it.
+UPDATE subscribers
+SET status = 'bounced', updated_at = @Now
+WHERE id = @Id AND status IN ('active', 'pending');
+
 -- name: unsubscribe-subscriber
 -- Idempotent: a second unsubscribe changes nothing and reports no row.
 UPDATE subscribers

@@ -39,6 +39,10 @@ FROM consent_events WHERE subscriber_id = @SubscriberId ORDER BY occurred_at, id
 SELECT COUNT(*) AS Count, MIN(created_at) AS Oldest
 FROM address_mail_log WHERE email = @Email AND created_at >= @Since;
 
+-- name: purge-address-mail-log
+-- Only the last hour counts for the limit; a day is kept for looking into abuse, then dropped.
+DELETE FROM address_mail_log WHERE created_at < @Before;
+
 -- name: insert-address-mail
 -- Logged in the same transaction as the request that causes the email.
 INSERT INTO address_mail_log (email, kind, created_at) VALUES (@Email, @Kind, @Now);
