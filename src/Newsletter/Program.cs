@@ -30,6 +30,7 @@ public static class Program
         builder.AddSubscriptions(settings, secrets);
 
         var app = builder.Build();
+        app.WarnIfOthersCanRead(settings);
         await app.MigrateDatabaseAsync();
         await app.SeedTopicsAsync();
 

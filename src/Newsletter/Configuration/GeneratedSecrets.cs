@@ -6,7 +6,8 @@ namespace Newsletter.Configuration;
 /// The link-signing key and the admin key. When not configured, each is generated on the first
 /// start into a file of the data directory that only the service's user can read (mode 0600),
 /// and read from there on every later start. The admin key is printed once, when it is created,
-/// straight to the console and never through the logging pipeline.
+/// straight to standard output and never through the logging pipeline (under systemd, standard
+/// output goes to the journal: read the key from the file, and rotate it if the journal is shared).
 /// </summary>
 public sealed record GeneratedSecrets(byte[] SigningKey, string AdminApiKey)
 {

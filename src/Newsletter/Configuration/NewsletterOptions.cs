@@ -25,15 +25,6 @@ public sealed class NewsletterOptions
     public TimeSpan ConfirmationLinkLifetime { get; set; } = TimeSpan.FromDays(7);
 }
 
-/// <summary>The <c>Admin</c> configuration section.</summary>
-public sealed class AdminOptions
-{
-    public const string Section = "Admin";
-
-    /// <summary>The key for the admin API and the Hangfire dashboard; generated into the data directory when unset.</summary>
-    public string? ApiKey { get; set; }
-}
-
 /// <summary>The <c>RateLimiting</c> configuration section.</summary>
 public sealed class RateLimitingOptions
 {

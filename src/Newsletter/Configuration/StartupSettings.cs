@@ -52,6 +52,12 @@ public sealed record StartupSettings(
         }
 
         errors.AddRange(smtp.Validate());
+        if (!smtp.UsesMailCatcher && string.IsNullOrWhiteSpace(smtp.From) && !HasMailDomain(newsletter.PublicBaseUrl))
+        {
+            errors.Add("Smtp:From must be set (e.g. 'Paper Digest <digest@example.org>') when Smtp:Host names a relay, unless "
+                + "Newsletter:PublicBaseUrl has a domain name to send from: relays refuse mail from digest@localhost or an IP address.");
+        }
+
         if (rateLimiting.SubscriptionsPerClientPerMinute < 1)
         {
             errors.Add($"RateLimiting:SubscriptionsPerClientPerMinute must be at least 1 (got {rateLimiting.SubscriptionsPerClientPerMinute}).");
@@ -106,6 +112,10 @@ public sealed record StartupSettings(
             return new T();
         }
     }
+
+    /// <summary>True when the URL's host can be the domain of a From address: a DNS name with a dot, not an IP.</summary>
+    internal static bool HasMailDomain(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.HostNameType == UriHostNameType.Dns && uri.Host.Contains('.');
 
     private static bool IsStrongBase64Key(string key)
     {

@@ -14,16 +14,19 @@ public sealed class Migrator(IDbConnectionFactory connections, string dialect, I
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
-        var applied = (await connection.QueryAsync<string>("SELECT version FROM schema_migrations")).ToHashSet(StringComparer.Ordinal);
 
         foreach (var (version, sql) in Migrations(dialect))
         {
-            if (applied.Contains(version))
+            // Checked inside the (write-locking) transaction: of two processes starting together,
+            // the second waits, then sees the migration applied and skips it.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var applied = await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM schema_migrations WHERE version = @version", new { version }, transaction);
+            if (applied > 0)
             {
                 continue;
             }
 
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(sql, transaction: transaction);
             await connection.ExecuteAsync(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @now)",

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Newsletter.Configuration;
 using Newsletter.Email.MailCatcher;
 using Newsletter.Templating;
@@ -8,7 +9,7 @@ public static class EmailExtensions
 {
     public static WebApplicationBuilder AddEmail(this WebApplicationBuilder builder, StartupSettings settings)
     {
-        builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+        builder.Services.AddSingleton(Options.Create(settings.Smtp));
         builder.Services.AddSingleton(new TemplateRenderer(settings.TemplatesDirectory));
         builder.Services.AddSingleton(new Mailbox(Path.Combine(settings.DataDirectory, "mailbox")));
         // Registered before Hangfire's server, so the catcher listens before the first job sends.

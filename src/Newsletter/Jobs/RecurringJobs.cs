@@ -12,7 +12,7 @@ public static class RecurringJobs
     public static WebApplication RegisterRecurringJobs(this WebApplication app)
     {
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
-        jobs.AddOrUpdate<AddressMailLogCleanupJob>("purge-address-mail-log", j => j.RunAsync(CancellationToken.None), Cron.Hourly());
+        jobs.AddOrUpdate<SubscriptionHousekeepingJob>("subscription-housekeeping", j => j.RunAsync(CancellationToken.None), Cron.Hourly());
         return app;
     }
 }

@@ -17,8 +17,9 @@ public enum TokenPurpose
 /// <summary>
 /// Signed, opaque link tokens: base64url of (subscriber id, version) followed by
 /// HMAC-SHA256(secret, purpose | id | version). For confirmation links the version is the
-/// subscription request's id; for the others it is the subscriber's token_version, which can be
-/// bumped to revoke every link sent so far. Verification compares in constant time.
+/// subscription request's id; for the others it is the subscriber's token_version (1 for now:
+/// raising it, which no feature does yet, would revoke every link sent so far). Verification
+/// compares in constant time.
 /// </summary>
 public sealed class SubscriberTokens(byte[] secret)
 {

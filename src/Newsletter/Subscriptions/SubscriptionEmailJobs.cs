@@ -11,7 +11,7 @@ namespace Newsletter.Subscriptions;
 /// <summary>
 /// Hangfire jobs for the lifecycle emails. A refused connection or a 4xx reply throws, and Hangfire
 /// retries with backoff (the first retry after seconds, the last about a day later); a 5xx reply is
-/// final: logged, not retried, and when it refuses the recipient the subscriber is marked bounced.
+/// final: logged, not retried, and when it says the address itself is bad the subscriber is marked bounced.
 /// </summary>
 [AutomaticRetry(Attempts = 12, DelaysInSeconds = [5, 30, 120, 300, 900, 1800, 3600, 3600, 7200, 7200, 14400, 14400])]
 public sealed class SubscriptionEmailJobs(
@@ -67,7 +67,9 @@ public sealed class SubscriptionEmailJobs(
         var unsubscribe = urls.Unsubscribe(tokens.Create(TokenPurpose.Unsubscribe, subscriberId, subscriber.TokenVersion));
         var model = new WelcomeEmail(
             EmailAddress.ForDisplay(subscriber.Email),
-            allTopics.Where(t => settings.Topics.Contains(t.Slug)).Select(t => t.Name).ToList(),
+            allTopics.Where(t => settings.Topics.Contains(t.Slug))
+                .Select(t => new TopicLink(t.Name, $"{unsubscribe}?topic={Uri.EscapeDataString(t.Slug)}"))
+                .ToList(),
             settings.Interests,
             subscriber.Frequency,
             urls.Preferences(tokens.Create(TokenPurpose.Preferences, subscriberId, subscriber.TokenVersion)),
@@ -107,7 +109,7 @@ public sealed class SubscriptionEmailJobs(
         {
             logger.LogWarning("The SMTP server refused the {Kind} email to subscriber {SubscriberId} for good: {Status} {Reason}",
                 kind, subscriberId, (int)e.StatusCode, e.Message);
-            if (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
+            if (SmtpReplies.IsPermanentAddressFailure(e))
             {
                 await lifecycle.RecordBounceAsync(subscriberId, $"{(int)e.StatusCode} {e.Message}", cancellationToken);
             }
@@ -119,7 +121,10 @@ public sealed class SubscriptionEmailJobs(
 
 public sealed record ConfirmationEmail(string Email, string ConfirmUrl, string ExpiresIn);
 
+/// <summary>A followed topic and the link that stops just that topic.</summary>
+public sealed record TopicLink(string Name, string StopUrl);
+
 public sealed record WelcomeEmail(
-    string Email, IReadOnlyList<string> Topics, IReadOnlyList<string> Interests, string Frequency, string PreferencesUrl, string UnsubscribeUrl);
+    string Email, IReadOnlyList<TopicLink> Topics, IReadOnlyList<string> Interests, string Frequency, string PreferencesUrl, string UnsubscribeUrl);
 
 public sealed record AlreadySubscribedEmail(string Email, string PreferencesUrl, string UnsubscribeUrl);

@@ -29,6 +29,8 @@ public sealed class SubscriptionRequestStore(SqlCatalog sql)
     private readonly string countAddressMails = sql["count-address-mails-since"];
     private readonly string insertAddressMail = sql["insert-address-mail"];
     private readonly string purgeAddressMails = sql["purge-address-mail-log"];
+    private readonly string purgeNeverConfirmed = sql["purge-never-confirmed-subscribers"];
+    private readonly string purgeExpiredRequests = sql["purge-expired-subscription-requests"];
 
     public Task<long> InsertAsync(DbTransaction tx, long subscriberId, ValidSubscription request, string source, ClientInfo client, DateTime now) =>
         tx.Connection!.ExecuteScalarAsync<long>(insertRequest, new
@@ -63,7 +65,7 @@ public sealed class SubscriptionRequestStore(SqlCatalog sql)
         {
             SubscriberId = subscriberId,
             Kind = kind,
-            Detail = JsonSerializer.Serialize(detail),
+            Detail = JsonSerializer.Serialize(detail, JsonSerializerOptions.Web),
             ClientIp = client.Ip,
             client.UserAgent,
             Now = now,
@@ -77,6 +79,12 @@ public sealed class SubscriptionRequestStore(SqlCatalog sql)
 
     public Task<int> PurgeAddressMailsAsync(DbConnection connection, DateTime before) =>
         connection.ExecuteAsync(purgeAddressMails, new { Before = before });
+
+    public Task<int> PurgeNeverConfirmedAsync(DbConnection connection, DateTime before) =>
+        connection.ExecuteAsync(purgeNeverConfirmed, new { Before = before });
+
+    public Task<int> PurgeExpiredRequestsAsync(DbConnection connection, DateTime before) =>
+        connection.ExecuteAsync(purgeExpiredRequests, new { Before = before });
 
     public Task LogAddressMailAsync(DbTransaction tx, string email, string kind, DateTime now) =>
         tx.Connection!.ExecuteAsync(insertAddressMail, new { Email = email, Kind = kind, Now = now }, tx);

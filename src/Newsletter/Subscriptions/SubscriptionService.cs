@@ -64,13 +64,14 @@ public sealed class SubscriptionService(
         return null;
     }
 
-    /// <summary>Checks a confirmation link without using it (the GET page).</summary>
-    public async Task<(ConfirmOutcome Outcome, Subscriber? Subscriber)> CheckConfirmationAsync(long subscriberId, long requestId, CancellationToken cancellationToken)
+    /// <summary>Checks a confirmation link without using it (the GET page), and returns what it would agree to.</summary>
+    public async Task<(ConfirmOutcome Outcome, Subscriber? Subscriber, SubscriptionRequestRow? Request)> CheckConfirmationAsync(
+        long subscriberId, long requestId, CancellationToken cancellationToken)
     {
         await using var connection = await subscribers.OpenAsync(cancellationToken);
         var subscriber = await subscribers.GetAsync(connection, subscriberId);
         var request = await requests.GetAsync(connection, subscriberId, requestId);
-        return (Classify(subscriber, request), subscriber);
+        return (Classify(subscriber, request), subscriber, request);
     }
 
     public async Task<ConfirmOutcome> ConfirmAsync(long subscriberId, long requestId, ClientInfo client, CancellationToken cancellationToken)
@@ -167,7 +168,8 @@ public sealed class SubscriptionService(
 
         if (request.ClosedAt is not null)
         {
-            return request.ConfirmedAt is not null || subscriber.IsActive ? ConfirmOutcome.AlreadyConfirmed : ConfirmOutcome.Expired;
+            // Used or superseded: harmless to press again while subscribed; after leaving, a new signup is needed.
+            return subscriber.IsActive ? ConfirmOutcome.AlreadyConfirmed : ConfirmOutcome.Expired;
         }
 
         return clock.GetUtcNow().UtcDateTime - request.CreatedAt > newsletter.Value.ConfirmationLinkLifetime

@@ -82,10 +82,17 @@ public static class SubscriptionValidator
         return lines;
     }
 
-    public static string? ValidateFrequency(string? frequency, FieldErrors errors)
+    /// <param name="required">The preferences form always sends one; only a new subscription may leave it out (daily).</param>
+    public static string? ValidateFrequency(string? frequency, FieldErrors errors, bool required = false)
     {
         if (string.IsNullOrWhiteSpace(frequency))
         {
+            if (required)
+            {
+                errors.Add("frequency", "Choose daily or weekly.");
+                return null;
+            }
+
             return "daily";
         }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Newsletter.Configuration;
 using Newsletter.Subscriptions.Pages;
 using Newsletter.Subscriptions.Topics;
@@ -9,7 +10,7 @@ public static class SubscriptionsExtensions
 {
     public static WebApplicationBuilder AddSubscriptions(this WebApplicationBuilder builder, StartupSettings settings, GeneratedSecrets secrets)
     {
-        builder.Services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section);
+        builder.Services.AddSingleton(Options.Create(settings.RateLimiting));
         builder.Services.AddSingleton(new SubscriberTokens(secrets.SigningKey));
         builder.Services.AddSingleton<SubscriberStore>();
         builder.Services.AddSingleton<SubscriptionRequestStore>();
@@ -17,7 +18,7 @@ public static class SubscriptionsExtensions
         builder.Services.AddSingleton<LinkSubscriber>();
         builder.Services.AddScoped<SubscriptionService>();
         builder.Services.AddScoped<SubscriptionEmailJobs>();
-        builder.Services.AddScoped<AddressMailLogCleanupJob>();
+        builder.Services.AddScoped<SubscriptionHousekeepingJob>();
         builder.Services.AddSubscriptionRateLimits(settings.RateLimiting);
         return builder;
     }

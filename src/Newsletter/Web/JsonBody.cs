@@ -44,13 +44,75 @@ public static class JsonBody
             return (null, Invalid("body", "The body is empty; send a JSON object."));
         }
 
+        var bytes = buffer.ToArray();
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return (null, Invalid("body", "The body is not valid UTF-8."));
+        }
+
+        JsonDocument document;
         try
         {
-            return (JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 }), null);
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {
             return (null, Invalid("body", $"The body is not valid JSON: {e.Message}"));
+        }
+
+        if (FirstUndecodableString(document.RootElement) is { } where)
+        {
+            document.Dispose();
+            return (null, Invalid(where, "The text holds an escaped lone surrogate (\\ud800-\\udfff), which is not a character."));
+        }
+
+        return (document, null);
+    }
+
+    /// <summary>
+    /// JSON may escape half a UTF-16 surrogate pair ("\ud800"); the parser accepts it, but reading the
+    /// string then throws. Every string and property name is checked once here, so handlers can read freely.
+    /// </summary>
+    /// <returns>The field (top-level property name) holding such a string, or null when there is none.</returns>
+    private static string? FirstUndecodableString(JsonElement element, string field = "body")
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return Decodes(() => element.GetString()) ? null : field;
+            case JsonValueKind.Array:
+                return element.EnumerateArray().Select(e => FirstUndecodableString(e, field)).FirstOrDefault(f => f is not null);
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!Decodes(() => property.Name))
+                    {
+                        return field;
+                    }
+
+                    var name = field == "body" ? property.Name : field;
+                    if (FirstUndecodableString(property.Value, name) is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool Decodes(Func<string?> read)
+    {
+        try
+        {
+            read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

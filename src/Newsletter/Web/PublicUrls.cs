@@ -42,6 +42,4 @@ public sealed class PublicUrls(IOptions<NewsletterOptions> options, IServer serv
     public string Preferences(string token) => $"{BaseUrl}/preferences/{token}";
 
     public string Unsubscribe(string token) => $"{BaseUrl}/unsubscribe/{token}";
-
-    public string Subscribe => $"{BaseUrl}/subscribe";
 }

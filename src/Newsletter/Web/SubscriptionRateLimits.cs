@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Newsletter.Configuration;
@@ -19,7 +21,7 @@ public static class SubscriptionRateLimits
         services.AddRateLimiter(options =>
         {
             options.AddPolicy(Policy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                ClientKey(context.Connection.RemoteIpAddress),
                 _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = limits.SubscriptionsPerClientPerMinute,
@@ -33,6 +35,32 @@ public static class SubscriptionRateLimits
                 await result.ExecuteAsync(rejected.HttpContext);
             };
         });
+
+    /// <summary>
+    /// One partition per IPv4 address, but per IPv6 /64: a single host is usually given a whole /64,
+    /// so counting each of its addresses apart would let it subscribe without limit.
+    /// </summary>
+    internal static string ClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
 
     /// <summary>The 429 answer, for both limits.</summary>
     public static Task<IResult> TooManyRequestsAsync(HttpContext context, TimeSpan retryAfter)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 using Newsletter.Admin;
 using Newsletter.Configuration;
 
@@ -14,7 +15,8 @@ public static class WebExtensions
         builder.Services.AddDataProtection()
             .SetApplicationName("Newsletter")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
-        builder.Services.AddOptions<NewsletterOptions>().BindConfiguration(NewsletterOptions.Section);
+        // The options were bound and checked once, in StartupSettings; services get those very instances.
+        builder.Services.AddSingleton(Options.Create(settings.Newsletter));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new AdminKey(secrets.AdminApiKey));
         builder.Services.AddSingleton<PublicUrls>();
@@ -23,7 +25,7 @@ public static class WebExtensions
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "newsletter-antiforgery";
-            options.FormFieldName = "__antiforgery";
+            options.FormFieldName = Subscriptions.Pages.SubscribePage.AntiforgeryField;
             // SecurityHeaders sends the stricter DENY; antiforgery would otherwise set SAMEORIGIN first.
             options.SuppressXFrameOptionsHeader = true;
         });

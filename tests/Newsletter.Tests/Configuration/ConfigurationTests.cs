@@ -24,4 +24,17 @@ public sealed class ConfigurationTests
         var error = await Assert.ThrowsAsync<ConfigurationException>(() => TestApp.StartAsync(new() { [key] = value }));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ARelayWithoutAFromAddressOrAPublicDomain_FailsAtStart_NamingSmtpFrom()
+    {
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => TestApp.StartAsync(new() { ["Smtp:From"] = null }));
+        Assert.Contains("Smtp:From", error.Message, StringComparison.Ordinal);
+
+        await using var app = await TestApp.StartAsync(new() { ["Smtp:From"] = null, ["Newsletter:PublicBaseUrl"] = "https://digest.example.org" });
+        await app.SubscribeAsync("from@example.org");
+        var message = await app.Smtp!.WaitForAsync("from@example.org", "Confirm");
+        Assert.Equal("digest@digest.example.org", message.From.Mailboxes.Single().Address);
+        Assert.StartsWith("https://digest.example.org/confirm/", TestApp.LinkIn(message, "/confirm/"), StringComparison.Ordinal);
+    }
 }

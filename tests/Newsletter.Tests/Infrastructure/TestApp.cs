@@ -61,6 +61,7 @@ public sealed class TestApp : IAsyncDisposable
             settings["Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             settings["Smtp:Security"] = "None";
             settings["Smtp:DisablePipelining"] = "true";
+            settings["Smtp:From"] = "Paper Digest <digest@newsletter.test>";
         }
 
         foreach (var (key, value) in overrides ?? [])

@@ -43,6 +43,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>Addresses refused at RCPT TO with 550, as a relay does for a mailbox that does not exist.</summary>
     public ConcurrentDictionary<string, bool> RefusedRecipients { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>When true, every RCPT TO gets "554 5.7.1 Relay access denied": the relay's policy, not the address.</summary>
+    public bool DenyRelaying { get; set; }
+
     private int temporaryFailuresLeft;
 
     /// <summary>How many of the next messages get a temporary 451 after DATA.</summary>
@@ -109,6 +112,12 @@ public sealed class TestSmtpServer : IAsyncDisposable
     {
         public override Task<bool> CanDeliverToAsync(ISessionContext context, SmtpServer.Mail.IMailbox to, SmtpServer.Mail.IMailbox from, CancellationToken cancellationToken)
         {
+            if (server.DenyRelaying)
+            {
+                server.Refusals.Enqueue($"554 at RCPT TO {to.User}@{to.Host}");
+                throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)554, "5.7.1 Relay access denied"));
+            }
+
             var refused = server.RefusedRecipients.ContainsKey($"{to.User}@{to.Host}");
             if (refused)
             {

@@ -350,11 +350,14 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
         _ => throw new ArgumentOutOfRangeException(nameof(page)),
     };
 
-    /// <summary>The same token with one character in the signed payload replaced by another base64url character.</summary>
+    /// <summary>
+    /// The same token with its last character (inside the MAC, so the subscriber id and version stay
+    /// valid) replaced: only the signature check can reject it.
+    /// </summary>
     internal static string ChangeOneCharacter(string token)
     {
         var chars = token.ToCharArray();
-        chars[5] = chars[5] == 'A' ? 'B' : 'A';
+        chars[^1] = chars[^1] == 'A' ? 'B' : 'A';
         return new string(chars);
     }
 

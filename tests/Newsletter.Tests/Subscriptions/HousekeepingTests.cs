@@ -20,11 +20,35 @@ public sealed class HousekeepingTests
 
         using (var scope = app.Services.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<AddressMailLogCleanupJob>().RunAsync(CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<SubscriptionHousekeepingJob>().RunAsync(CancellationToken.None);
         }
 
         Assert.Equal(1, app.CountRows("address_mail_log WHERE email = 'new@example.org'"));
         Assert.Equal(0, app.CountRows("address_mail_log WHERE email = 'old@example.org'"));
+    }
+
+    [Fact]
+    public async Task Housekeeping_ForgetsAddressesThatNeverConfirmed_AfterTheLinkExpired_AndKeepsEveryoneElse()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.SubscribeAndConfirmAsync("member@example.org", ["code-models"]);
+        await app.SubscribeAsync("member@example.org");            // active: a notice, no request
+        await app.SubscribeAsync("stale@example.org");
+        await app.SubscribeAsync("fresh@example.org");
+        await app.Smtp!.WaitForAsync("stale@example.org", "Confirm");
+        app.Execute("UPDATE subscription_requests SET created_at = '2000-01-01 00:00:00' WHERE subscriber_id IN (SELECT id FROM subscribers WHERE email IN ('stale@example.org', 'member@example.org'))");
+
+        using (var scope = app.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<SubscriptionHousekeepingJob>().RunAsync(CancellationToken.None);
+        }
+
+        Assert.Null(await app.StatusOfAsync("stale@example.org"));
+        Assert.Equal("pending", await app.StatusOfAsync("fresh@example.org"));
+        Assert.Equal("active", await app.StatusOfAsync("member@example.org"));
+        Assert.Equal(0, app.CountRows("consent_events WHERE subscriber_id NOT IN (SELECT id FROM subscribers)"));
+        // The member's confirmed request stays: it is what they agreed to.
+        Assert.Equal(1, app.CountRows("subscription_requests WHERE confirmed_at IS NOT NULL"));
     }
 
     [Fact]
@@ -35,7 +59,7 @@ public sealed class HousekeepingTests
 
         using var connection = app.Services.GetRequiredService<JobStorage>().GetConnection();
         var jobs = connection.GetRecurringJobs();
-        Assert.Single(jobs, j => j.Id == "purge-address-mail-log");
+        Assert.Single(jobs, j => j.Id == "subscription-housekeeping");
     }
 
     [Theory]
@@ -45,4 +69,12 @@ public sealed class HousekeepingTests
     [InlineData("http://127.0.0.1:5000", "http://127.0.0.1:5000")]
     public void LinksFromWildcardBindings_PointAtLocalhost(string listening, string expected) =>
         Assert.Equal(expected, PublicUrls.Reachable(listening));
+
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    public void RateLimitPartitions_ArePerIPv4AddressAndPerIPv6Slash64(string address, string key) =>
+        Assert.Equal(key, SubscriptionRateLimits.ClientKey(System.Net.IPAddress.Parse(address)));
 }

@@ -52,7 +52,8 @@ public sealed class LifecycleTests
         Assert.Equal("multipart/alternative", message.Body!.ContentType.MimeType);
         Assert.NotNull(message.HtmlBody);
         Assert.NotNull(message.TextBody);
-        Assert.EndsWith("@127.0.0.1", message.MessageId, StringComparison.Ordinal);
+        Assert.Equal("digest@newsletter.test", message.From.Mailboxes.Single().Address);
+        Assert.EndsWith("@newsletter.test", message.MessageId, StringComparison.Ordinal);
         Assert.True(message.Date > DateTimeOffset.UtcNow.AddMinutes(-5));
         // CSS was inlined for mail clients that drop <style>.
         Assert.Contains("style=\"", message.HtmlBody, StringComparison.Ordinal);

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Options;
+using Newsletter.Configuration;
 using Newsletter.Admin;
 using Newsletter.Web;
 
@@ -6,8 +8,9 @@ namespace Newsletter.Email.MailCatcher;
 
 /// <summary>
 /// <c>/dev/mailbox</c>: what the built-in mail catcher received. Mapped only while the catcher is
-/// in use (no Smtp:Host), and answered only to clients on this machine or holding the admin key,
-/// because caught mail holds working confirmation links.
+/// in use (no Smtp:Host), and, because caught mail holds working confirmation links, answered
+/// without the admin key only to a browser on this machine: a loopback peer that came through no
+/// proxy (no X-Forwarded-For) while the public base URL, if set, is itself on loopback.
 /// </summary>
 public static class MailboxPages
 {
@@ -16,9 +19,7 @@ public static class MailboxPages
         var mailbox = routes.MapGroup("/dev/mailbox").AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            var remote = http.Connection.RemoteIpAddress;
-            var local = remote is not null && IPAddress.IsLoopback(remote);
-            return local || http.RequestServices.GetRequiredService<AdminKey>().IsPresentIn(http.Request)
+            return IsLocalDeveloper(http) || http.RequestServices.GetRequiredService<AdminKey>().IsPresentIn(http.Request)
                 ? await next(context)
                 : TypedResults.Problem(title: "Forbidden", detail: "The mailbox is shown only on this machine or with the admin key.", statusCode: StatusCodes.Status403Forbidden);
         });
@@ -71,5 +72,17 @@ public static class MailboxPages
                 ? Results.File(path, "message/rfc822", id + ".eml")
                 : Results.NotFound());
         return mailbox;
+    }
+
+    private static bool IsLocalDeveloper(HttpContext http)
+    {
+        var remote = http.Connection.RemoteIpAddress;
+        if (remote is null || !IPAddress.IsLoopback(remote) || http.Request.Headers.ContainsKey("X-Forwarded-For"))
+        {
+            return false;
+        }
+
+        var publicBase = http.RequestServices.GetRequiredService<IOptions<NewsletterOptions>>().Value.PublicBaseUrl;
+        return string.IsNullOrEmpty(publicBase) || (Uri.TryCreate(publicBase, UriKind.Absolute, out var uri) && uri.IsLoopback);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Newsletter.Subscriptions.Topics;
 using Newsletter.Web;
 
 namespace Newsletter.Subscriptions.Pages;
@@ -15,20 +17,32 @@ public static class ConfirmPage
         routes.MapPost("/confirm/{token}", ConfirmAsync).DisableAntiforgery();
     }
 
-    private static async Task<IResult> ShowAsync(string token, HttpContext context, SubscriberTokens tokens, SubscriptionService subscriptions, PageRenderer pages, CancellationToken ct)
+    /// <summary>
+    /// Shows what the person is about to agree to (topics, interests, frequency), since someone else
+    /// may have filled in the form for their address. They are escaped like all page text.
+    /// </summary>
+    private static async Task<IResult> ShowAsync(
+        string token, HttpContext context, SubscriberTokens tokens, SubscriptionService subscriptions, TopicStore topics, PageRenderer pages, CancellationToken ct)
     {
         if (!tokens.TryRead(token, TokenPurpose.Confirm, out var subscriberId, out var requestId))
         {
             return await InvalidLinkAsync(context, pages);
         }
 
-        var (outcome, subscriber) = await subscriptions.CheckConfirmationAsync(subscriberId, requestId, ct);
-        return outcome switch
+        var (outcome, subscriber, request) = await subscriptions.CheckConfirmationAsync(subscriberId, requestId, ct);
+        if (outcome != ConfirmOutcome.Confirmed)
         {
-            ConfirmOutcome.Confirmed => await pages.RenderAsync(context, "confirm",
-                new ConfirmForm($"/confirm/{token}", EmailAddress.ForDisplay(subscriber!.Email)), title: "Confirm your subscription"),
-            _ => await ResultAsync(context, pages, outcome),
-        };
+            return await ResultAsync(context, pages, outcome);
+        }
+
+        var slugs = JsonSerializer.Deserialize<string[]>(request!.Topics) ?? [];
+        var topicNames = (await topics.ListActiveAsync(ct)).Where(t => slugs.Contains(t.Slug)).Select(t => t.Name).ToList();
+        return await pages.RenderAsync(context, "confirm", new ConfirmForm(
+            $"/confirm/{token}",
+            EmailAddress.ForDisplay(subscriber!.Email),
+            topicNames,
+            request.Interests.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            request.Frequency), title: "Confirm your subscription");
     }
 
     private static async Task<IResult> ConfirmAsync(
@@ -64,4 +78,4 @@ public static class ConfirmPage
             "The link may be incomplete. Copy the whole link from the email, or subscribe again.", "/subscribe", "Go to the subscription page");
 }
 
-public sealed record ConfirmForm(string Action, string Email);
+public sealed record ConfirmForm(string Action, string Email, IReadOnlyList<string> Topics, IReadOnlyList<string> Interests, string Frequency);

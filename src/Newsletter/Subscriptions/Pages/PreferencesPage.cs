@@ -17,7 +17,7 @@ public static class PreferencesPage
     }
 
     private static async Task<IResult> ShowAsync(
-        string token, bool? saved, HttpContext context, LinkSubscriber links, SubscriberStore subscribers, TopicStore topics, PageRenderer pages, CancellationToken ct)
+        string token, string? saved, HttpContext context, LinkSubscriber links, SubscriberStore subscribers, TopicStore topics, PageRenderer pages, CancellationToken ct)
     {
         var subscriber = await links.ResolveAsync(token, TokenPurpose.Preferences, ct);
         if (subscriber is null)
@@ -33,7 +33,7 @@ public static class PreferencesPage
         var settings = await subscribers.GetSettingsAsync(subscriber.Id, ct);
         var current = new Preferences(settings.Topics, settings.Interests, subscriber.Frequency, subscriber.DeliveryHour, subscriber.TimeZone, subscriber.Paused);
         return await pages.RenderAsync(context, "preferences",
-            await FormAsync(token, subscriber, links, topics, current, string.Join('\n', settings.Interests), new FieldErrors(), saved == true, ct),
+            await FormAsync(token, subscriber, links, topics, current, string.Join('\n', settings.Interests), new FieldErrors(), saved is not null, ct),
             title: "Your preferences");
     }
 
@@ -55,8 +55,10 @@ public static class PreferencesPage
 
         if (!await antiforgery.IsRequestValidAsync(context))
         {
-            return await pages.MessageAsync(context, StatusCodes.Status400BadRequest, "The form has expired",
-                "Open your preferences link again and save once more.");
+            return PageRenderer.WantsHtml(context.Request)
+                ? await pages.MessageAsync(context, StatusCodes.Status400BadRequest, "The form has expired",
+                    "Open your preferences link again and save once more.", $"/preferences/{token}", "Open my preferences")
+                : JsonBody.Invalid(SubscribePage.AntiforgeryField, "The antiforgery token is missing or invalid; load the preferences page and post its form.");
         }
 
         if (!subscriber.IsActive)
@@ -68,7 +70,7 @@ public static class PreferencesPage
         var known = (await topics.ListActiveAsync(ct)).Select(t => t.Slug).ToHashSet(StringComparer.Ordinal);
         var chosenTopics = SubscriptionValidator.ValidateTopics(form["topics"].Where(t => t is not null).Select(t => t!).ToList(), known, errors);
         var interests = SubscriptionValidator.ValidateInterests(form["interests"], errors);
-        var frequency = SubscriptionValidator.ValidateFrequency(form["frequency"], errors);
+        var frequency = SubscriptionValidator.ValidateFrequency(form["frequency"], errors, required: true);
         var hour = int.TryParse(form["delivery_hour"], out var h) && h is >= 0 and <= 23 ? h : -1;
         if (hour < 0)
         {
@@ -83,6 +85,11 @@ public static class PreferencesPage
 
         var preferences = new Preferences(chosenTopics, interests, frequency ?? subscriber.Frequency, Math.Max(hour, 0), timeZone,
             form["paused"] is { Count: > 0 } paused && paused[0] is "on" or "true");
+        if (errors.Count > 0 && !PageRenderer.WantsHtml(context.Request))
+        {
+            return JsonBody.Invalid(errors);
+        }
+
         if (errors.Count > 0)
         {
             return await pages.RenderAsync(context, "preferences",

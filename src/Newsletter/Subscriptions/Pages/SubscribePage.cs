@@ -14,6 +14,9 @@ public static class SubscribePage
     /// <summary>A field people cannot see; bots that fill every field fill this one too.</summary>
     public const string HoneypotField = "website";
 
+    /// <summary>The form field that carries the antiforgery token (see WebExtensions).</summary>
+    public const string AntiforgeryField = "__antiforgery";
+
     public static void MapSubscribePage(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/", () => TypedResults.Redirect("/subscribe"));
@@ -35,8 +38,10 @@ public static class SubscribePage
 
         if (!await antiforgery.IsRequestValidAsync(context))
         {
-            return await pages.MessageAsync(context, StatusCodes.Status400BadRequest, "The form has expired",
-                "Reload the subscription page and send the form again.");
+            return PageRenderer.WantsHtml(context.Request)
+                ? await pages.MessageAsync(context, StatusCodes.Status400BadRequest, "The form has expired",
+                    "Reload the subscription page and send the form again.", "/subscribe", "Back to the form")
+                : JsonBody.Invalid(AntiforgeryField, "The antiforgery token is missing or invalid; load /subscribe and post its form.");
         }
 
         if (!string.IsNullOrEmpty(form[HoneypotField]))
@@ -49,6 +54,11 @@ public static class SubscribePage
         var errors = new FieldErrors();
         var knownTopics = await topicStore.ListActiveAsync(ct);
         var valid = SubscriptionValidator.Validate(input, knownTopics.Select(t => t.Slug).ToHashSet(StringComparer.Ordinal), errors);
+        if (valid is null && !PageRenderer.WantsHtml(context.Request))
+        {
+            return JsonBody.Invalid(errors);
+        }
+
         if (valid is null)
         {
             return await pages.RenderAsync(context, "subscribe", await FormAsync(topicStore, input, errors, ct), StatusCodes.Status400BadRequest, "Subscribe");

@@ -38,6 +38,7 @@ public static class UnsubscribePage
             EmailAddress.ForDisplay(subscriber.Email),
             topicToLeave?.Slug,
             topicToLeave?.Name,
+            topicToLeave is not null && settings.Topics.Count == 1 && settings.Interests.Count == 0,
             $"/preferences/{links.TokenFor(subscriber, TokenPurpose.Preferences)}"), title: "Unsubscribe");
     }
 
@@ -94,4 +95,4 @@ public static class UnsubscribePage
             "/subscribe", "Subscribe again");
 }
 
-public sealed record UnsubscribeForm(string Action, string Email, string? TopicSlug, string? TopicName, string PreferencesUrl);
+public sealed record UnsubscribeForm(string Action, string Email, string? TopicSlug, string? TopicName, bool OnlyTopic, string PreferencesUrl);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Newsletter.Subscriptions.Topics;
 
 /// <summary>A row of the topics table; <see cref="Keywords"/> is stored as a JSON array.</summary>
@@ -10,8 +8,6 @@ public sealed class Topic
     public string Name { get; init; } = "";
     public string Description { get; init; } = "";
     public string Keywords { get; init; } = "[]";
-    public int Position { get; init; }
+    public long Position { get; init; }
     public bool Archived { get; init; }
-
-    public IReadOnlyList<string> KeywordList => JsonSerializer.Deserialize<string[]>(Keywords) ?? [];
 }

@@ -10,6 +10,9 @@ public static class TopicsAdminApi
     private static readonly System.Buffers.SearchValues<char> SlugCharacters =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
+    /// <summary>Far above any real list, far below the integer limit that the next MAX+1 would cross.</summary>
+    public const int MaxPosition = 100_000;
+
     public static RouteGroupBuilder MapTopicsAdminApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/topics").RequireAdminKey().DisableAntiforgery().WithTags("Admin");
@@ -85,9 +88,9 @@ public static class TopicsAdminApi
             int? position = null;
             if (root.TryGetProperty("position", out var p) && p.ValueKind != JsonValueKind.Null)
             {
-                if (p.ValueKind != JsonValueKind.Number || !p.TryGetInt32(out var value) || value < 0)
+                if (p.ValueKind != JsonValueKind.Number || !p.TryGetInt32(out var value) || value is < 0 or > MaxPosition)
                 {
-                    errors.Add("position", "Position must be a whole number from 0.");
+                    errors.Add("position", $"Position must be a whole number from 0 to {MaxPosition}.");
                 }
                 else
                 {

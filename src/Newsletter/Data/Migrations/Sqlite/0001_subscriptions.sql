@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS subscribers (
     delivery_hour   INTEGER NOT NULL DEFAULT 8 CHECK (delivery_hour BETWEEN 0 AND 23),
     time_zone       TEXT    NOT NULL DEFAULT 'UTC',
     paused          INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
-    token_version   INTEGER NOT NULL DEFAULT 1,        -- bump to revoke every link sent so far
+    token_version   INTEGER NOT NULL DEFAULT 1,        -- signed into links; raising it would revoke them all
     created_at      TEXT    NOT NULL,
     updated_at      TEXT    NOT NULL,
     confirmed_at    TEXT,

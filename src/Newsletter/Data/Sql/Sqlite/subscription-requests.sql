@@ -43,6 +43,17 @@ FROM address_mail_log WHERE email = @Email AND created_at >= @Since;
 -- Only the last hour counts for the limit; a day is kept for looking into abuse, then dropped.
 DELETE FROM address_mail_log WHERE created_at < @Before;
 
+-- name: purge-never-confirmed-subscribers
+-- Data minimisation: an address that never confirmed, and whose last link has expired, is
+-- forgotten with its requests and consent rows (ON DELETE CASCADE).
+DELETE FROM subscribers
+WHERE status = 'pending' AND confirmed_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM subscription_requests r WHERE r.subscriber_id = subscribers.id AND r.created_at >= @Before);
+
+-- name: purge-expired-subscription-requests
+-- Unconfirmed requests of known subscribers hold text anyone could type; once expired they go.
+DELETE FROM subscription_requests WHERE confirmed_at IS NULL AND created_at < @Before;
+
 -- name: insert-address-mail
 -- Logged in the same transaction as the request that causes the email.
 INSERT INTO address_mail_log (email, kind, created_at) VALUES (@Email, @Kind, @Now);
