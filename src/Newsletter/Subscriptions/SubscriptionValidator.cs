@@ -1,3 +1,5 @@
+using Newsletter.Web;
+
 namespace Newsletter.Subscriptions;
 
 /// <summary>

@@ -116,10 +116,10 @@ public static class JsonBody
         }
     }
 
-    public static IResult Invalid(string field, string message) => Invalid(new Subscriptions.FieldErrors { { field, [message] } });
+    public static IResult Invalid(string field, string message) => Invalid(new FieldErrors { { field, [message] } });
 
     /// <summary>A 400 validation problem; the detail repeats the first field and message for clients that only show detail.</summary>
-    public static IResult Invalid(Subscriptions.FieldErrors errors)
+    public static IResult Invalid(FieldErrors errors)
     {
         var first = errors.First();
         return TypedResults.ValidationProblem(errors, detail: $"{first.Key}: {first.Value[0]}");

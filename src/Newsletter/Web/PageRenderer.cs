@@ -36,6 +36,11 @@ public sealed class PageRenderer(TemplateRenderer templates, IAntiforgery antifo
         return await RenderAsync(context, "message", new MessagePage(title, detail, linkUrl, linkText), status, title);
     }
 
+    /// <summary>The one answer for every link whose token does not verify, whatever the reason (no hints for guessers).</summary>
+    public Task<IResult> InvalidLinkAsync(HttpContext context) =>
+        MessageAsync(context, StatusCodes.Status404NotFound, "This link is not valid",
+            "The link may be incomplete. Copy the whole link from the email, or subscribe again.", "/subscribe", "Go to the subscription page");
+
     /// <summary>303: after a form POST, the browser GETs the result page; a reload does not post again.</summary>
     public static IResult SeeOther(HttpContext context, string url)
     {

@@ -143,6 +143,10 @@ public sealed class TestApp : IAsyncDisposable
         return match.Value;
     }
 
+    /// <summary>The antiforgery token a rendered form carries, to post it as a browser would.</summary>
+    public static string AntiforgeryToken(string html) =>
+        Regex.Match(html, "name=\"__antiforgery\" value=\"([^\"]+)\"").Groups[1].Value;
+
     public async Task<string?> StatusOfAsync(string email)
     {
         var response = await AdminClient().GetAsync($"/api/subscribers?email={Uri.EscapeDataString(email)}");

@@ -19,7 +19,7 @@ public sealed class LifecycleEdgeTests
 
         var response = await browser.PostAsync("/subscribe", new FormUrlEncodedContent(
         [
-            new("__antiforgery", Token(form)),
+            new("__antiforgery", TestApp.AntiforgeryToken(form)),
             new("email", "bot-target@example.org"),
             new("website", "http://spam.example"),
         ]));
@@ -40,7 +40,7 @@ public sealed class LifecycleEdgeTests
 
         var response = await browser.PostAsync("/subscribe", new FormUrlEncodedContent(
         [
-            new("__antiforgery", Token(form)),
+            new("__antiforgery", TestApp.AntiforgeryToken(form)),
             new("email", "not-an-address"),
         ]));
 
@@ -125,7 +125,7 @@ public sealed class LifecycleEdgeTests
 
         var response = await browser.PostAsync(path, new FormUrlEncodedContent(
         [
-            new("__antiforgery", Token(form)),
+            new("__antiforgery", TestApp.AntiforgeryToken(form)),
             new("delivery_hour", "8"),
             new("time_zone", "UTC"),
         ]));
@@ -220,6 +220,4 @@ public sealed class LifecycleEdgeTests
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/subscribe")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/api/topics")).StatusCode);
     }
-
-    private static string Token(string html) => Regex.Match(html, "name=\"__antiforgery\" value=\"([^\"]+)\"").Groups[1].Value;
 }

@@ -70,7 +70,7 @@ public sealed class RestartAndPreferencesTests
 
         var saved = await browser.PostAsync(path, new FormUrlEncodedContent(
         [
-            new("__antiforgery", AntiforgeryToken(form)),
+            new("__antiforgery", TestApp.AntiforgeryToken(form)),
             new("topics", "long-context"),
             new("topics", "interpretability"),
             new("interests", "sparse autoencoders\r\nKV cache compression"),
@@ -102,7 +102,7 @@ public sealed class RestartAndPreferencesTests
 
         var response = await browser.PostAsync(path, new FormUrlEncodedContent(
         [
-            new("__antiforgery", AntiforgeryToken(form)),
+            new("__antiforgery", TestApp.AntiforgeryToken(form)),
             new("frequency", "daily"),
             new("delivery_hour", "8"),
             new("time_zone", "Mars/Olympus_Mons"),
@@ -137,6 +137,4 @@ public sealed class RestartAndPreferencesTests
         Assert.Contains("/confirm/", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private static string AntiforgeryToken(string html) =>
-        Regex.Match(html, "name=\"__antiforgery\" value=\"([^\"]+)\"").Groups[1].Value;
 }

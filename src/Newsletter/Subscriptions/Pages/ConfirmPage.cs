@@ -26,7 +26,7 @@ public static class ConfirmPage
     {
         if (!tokens.TryRead(token, TokenPurpose.Confirm, out var subscriberId, out var requestId))
         {
-            return await InvalidLinkAsync(context, pages);
+            return await pages.InvalidLinkAsync(context);
         }
 
         var (outcome, subscriber, request) = await subscriptions.CheckConfirmationAsync(subscriberId, requestId, ct);
@@ -50,7 +50,7 @@ public static class ConfirmPage
     {
         if (!tokens.TryRead(token, TokenPurpose.Confirm, out var subscriberId, out var requestId))
         {
-            return await InvalidLinkAsync(context, pages);
+            return await pages.InvalidLinkAsync(context);
         }
 
         var outcome = await subscriptions.ConfirmAsync(subscriberId, requestId, ClientInfo.From(context), ct);
@@ -70,12 +70,8 @@ public static class ConfirmPage
             "This subscription is already confirmed. There is nothing more to do."),
         ConfirmOutcome.Expired => pages.MessageAsync(context, StatusCodes.Status410Gone, "This link has expired",
             "Confirmation links work for a limited time. Subscribe again to get a new one.", "/subscribe", "Subscribe again"),
-        _ => InvalidLinkAsync(context, pages),
+        _ => pages.InvalidLinkAsync(context),
     };
-
-    internal static Task<IResult> InvalidLinkAsync(HttpContext context, PageRenderer pages) =>
-        pages.MessageAsync(context, StatusCodes.Status404NotFound, "This link is not valid",
-            "The link may be incomplete. Copy the whole link from the email, or subscribe again.", "/subscribe", "Go to the subscription page");
 }
 
 public sealed record ConfirmForm(string Action, string Email, IReadOnlyList<string> Topics, IReadOnlyList<string> Interests, string Frequency);

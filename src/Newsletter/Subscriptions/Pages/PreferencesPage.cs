@@ -22,7 +22,7 @@ public static class PreferencesPage
         var subscriber = await links.ResolveAsync(token, TokenPurpose.Preferences, ct);
         if (subscriber is null)
         {
-            return await ConfirmPage.InvalidLinkAsync(context, pages);
+            return await pages.InvalidLinkAsync(context);
         }
 
         if (!subscriber.IsActive)
@@ -44,7 +44,7 @@ public static class PreferencesPage
         var subscriber = await links.ResolveAsync(token, TokenPurpose.Preferences, ct);
         if (subscriber is null)
         {
-            return await ConfirmPage.InvalidLinkAsync(context, pages);
+            return await pages.InvalidLinkAsync(context);
         }
 
         var (form, problem) = await FormBody.ReadAsync(context.Request, ct);

@@ -23,7 +23,7 @@ public static class UnsubscribePage
         var subscriber = await links.ResolveAsync(token, TokenPurpose.Unsubscribe, ct);
         if (subscriber is null)
         {
-            return await ConfirmPage.InvalidLinkAsync(context, pages);
+            return await pages.InvalidLinkAsync(context);
         }
 
         if (!subscriber.IsActive)
@@ -48,7 +48,7 @@ public static class UnsubscribePage
         var subscriber = await links.ResolveAsync(token, TokenPurpose.Unsubscribe, ct);
         if (subscriber is null)
         {
-            return await ConfirmPage.InvalidLinkAsync(context, pages);
+            return await pages.InvalidLinkAsync(context);
         }
 
         // A bare POST with no body is a valid "unsubscribe from everything".
