@@ -3,6 +3,7 @@ using Newsletter.Cli;
 using Newsletter.Configuration;
 using Newsletter.Data;
 using Newsletter.Email;
+using Newsletter.Entries;
 using Newsletter.Email.MailCatcher;
 using Newsletter.Jobs;
 using Newsletter.Subscriptions;
@@ -28,6 +29,7 @@ public static class Program
         builder.AddEmail(settings);
         builder.AddJobs(settings);
         builder.AddSubscriptions(settings, secrets);
+        builder.AddEntries();
 
         var app = builder.Build();
         app.WarnIfOthersCanRead(settings);
@@ -36,6 +38,7 @@ public static class Program
 
         app.UseWeb(settings);
         app.MapSubscriptions();
+        app.MapEntries();
         app.MapSubscribersAdminApi();
         if (app.Services.GetRequiredService<MailCatcherServer>().Enabled)
         {

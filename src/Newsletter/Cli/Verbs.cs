@@ -13,8 +13,11 @@ public static class Verbs
         Usage: Newsletter [verb] [options]
 
         Verbs:
-          serve     Run the web service, the API and the background jobs (the default).
-          --help    Show this text.
+          serve         Run the web service, the API and the background jobs (the default).
+          import FILE   Load entries from a .jsonl or .json file (our entry format, or the
+                        Hugging Face daily-papers JSON). A file that is not valid JSON imports
+                        nothing and says on which line it broke; invalid entries are listed.
+          --help        Show this text.
 
         Options are configuration keys, e.g. --urls http://0.0.0.0:8080 --Smtp:Host relay.example.org.
         See README.md for every key.
@@ -38,6 +41,8 @@ public static class Verbs
                     var app = await Program.BuildAppAsync(rest);
                     await app.RunAsync();
                     return 0;
+                case "import":
+                    return await Entries.ImportVerb.RunAsync(rest);
                 default:
                     await Console.Error.WriteLineAsync($"Unknown verb '{verb}'.\n\n{Usage}");
                     return 2;

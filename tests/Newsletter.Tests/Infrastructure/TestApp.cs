@@ -170,9 +170,12 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>Counts rows straight from the SQLite file, to prove what was (not) stored.</summary>
-    public long CountRows(string table)
+    public long CountRows(string table) => CountRows(DataDirectory, table);
+
+    /// <summary>Counts rows in the database of any data directory (for verbs, which run without a TestApp).</summary>
+    public static long CountRows(string dataDirectory, string table)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "newsletter.db")}");
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "newsletter.db")};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT COUNT(*) FROM {table}";

@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace Newsletter.Entries;
+
+/// <summary><c>import FILE</c>: loads entries from a .jsonl or .json file straight into the database.</summary>
+public static class ImportVerb
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var file = args.FirstOrDefault(a => !a.StartsWith('-'));
+        if (file is null)
+        {
+            await Console.Error.WriteLineAsync("Usage: import FILE.jsonl|FILE.json [configuration options]");
+            return 2;
+        }
+
+        if (!File.Exists(file))
+        {
+            await Console.Error.WriteLineAsync($"{file}: no such file.");
+            return 2;
+        }
+
+        EntryFile entries;
+        try
+        {
+            entries = EntryFile.Read(file);
+        }
+        catch (EntryFileException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+
+        using (entries)
+        {
+            // Standard output carries the result (JSON); the service's informational logs would only clutter it.
+            string[] quiet = ["--Logging:LogLevel:Default", "Warning"];
+            await using var app = await Program.BuildAppAsync([.. args.Where(a => a != file), .. quiet]);
+            var result = await app.Services.GetRequiredService<EntryIngestion>().IngestAsync(entries.Entries, $"file:{Path.GetFileName(file)}", CancellationToken.None);
+            Console.WriteLine(JsonSerializer.Serialize(result, JsonSerializerOptions.Web));
+            return 0;
+        }
+    }
+}
