@@ -16,7 +16,9 @@ public static class ImportVerb
 
         if (!File.Exists(file))
         {
-            await Console.Error.WriteLineAsync($"{file}: no such file.");
+            // `dotnet run --project` starts the program in the project's folder, not the shell's.
+            var hint = Path.IsPathRooted(file) ? "" : $" (looked in {Environment.CurrentDirectory}; give an absolute path, e.g. \"$PWD/{file}\")";
+            await Console.Error.WriteLineAsync($"{file}: no such file{hint}.");
             return 2;
         }
 
