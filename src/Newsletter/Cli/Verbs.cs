@@ -17,6 +17,9 @@ public static class Verbs
           import FILE   Load entries from a .jsonl or .json file (our entry format, or the
                         Hugging Face daily-papers JSON). A file that is not valid JSON imports
                         nothing and says on which line it broke; invalid entries are listed.
+          match --entries FILE.jsonl --interests FILE.txt [--top N]
+                        Rank the entries for each interest line as the digest would; one JSON
+                        line per interest: {"interest", "results": [{"id", "score", "why"}]}.
           --help        Show this text.
 
         Options are configuration keys, e.g. --urls http://0.0.0.0:8080 --Smtp:Host relay.example.org.
@@ -43,6 +46,8 @@ public static class Verbs
                     return 0;
                 case "import":
                     return await Entries.ImportVerb.RunAsync(rest);
+                case "match":
+                    return await Matching.MatchVerb.RunAsync(rest);
                 default:
                     await Console.Error.WriteLineAsync($"Unknown verb '{verb}'.\n\n{Usage}");
                     return 2;

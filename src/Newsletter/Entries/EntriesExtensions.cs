@@ -6,6 +6,7 @@ public static class EntriesExtensions
     {
         builder.Services.AddSingleton<EntryStore>();
         builder.Services.AddSingleton<EntryIngestion>();
+        builder.Services.AddSingleton<Matching.IEntryMatcher, Matching.Bm25Matcher>();
         return builder;
     }
 

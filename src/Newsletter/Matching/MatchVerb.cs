@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Newsletter.Entries;
+
+namespace Newsletter.Matching;
+
+/// <summary>
+/// <c>match --entries FILE.jsonl --interests FILE.txt [--top N]</c>: ranks the entries for each
+/// interest line with the digest's own matcher and prints one JSON line per interest, in input
+/// order: <c>{"interest", "results": [{"id", "score", "why"}]}</c>, best first.
+/// </summary>
+public static class MatchVerb
+{
+    private const string Usage = "Usage: match --entries FILE.jsonl --interests FILE.txt [--top N]";
+
+    public static async Task<int> RunAsync(string[] args, IEntryMatcher? matcher = null)
+    {
+        var entriesPath = Option(args, "--entries");
+        var interestsPath = Option(args, "--interests");
+        var topText = Option(args, "--top");
+        var top = 10;
+        if (entriesPath is null || interestsPath is null || (topText is not null && (!int.TryParse(topText, out top) || top < 1)))
+        {
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        foreach (var path in new[] { entriesPath, interestsPath })
+        {
+            if (!File.Exists(path))
+            {
+                await Console.Error.WriteLineAsync($"{path}: no such file (looked in {Environment.CurrentDirectory}).");
+                return 2;
+            }
+        }
+
+        EntryFile file;
+        try
+        {
+            file = EntryFile.Read(entriesPath);
+        }
+        catch (EntryFileException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+
+        using (file)
+        {
+            var entries = new List<MatchableEntry>();
+            var ids = new List<string>();
+            foreach (var (position, element) in file.Entries)
+            {
+                if (EntryParser.Parse(element, out var reason) is { } entry)
+                {
+                    entries.Add(new MatchableEntry(entries.Count, entry.Title, entry.Abstract));
+                    ids.Add(entry.SourceId ?? entry.Url ?? $"#{position}");
+                }
+                else
+                {
+                    await Console.Error.WriteLineAsync($"{entriesPath}:{position}: skipped: {reason}");
+                }
+            }
+
+            var corpus = (matcher ?? new Bm25Matcher()).Index(entries);
+            foreach (var line in await File.ReadAllLinesAsync(interestsPath))
+            {
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                var item = new InterestItem(line.Trim(), line.Trim());
+                var results = corpus.Rank([item]).Take(top).Select(m => new MatchLine(
+                    ids[(int)m.Entry.Id],
+                    m.Score,
+                    "matches: " + string.Join(", ", MatchExplanation.Words(item, m.Entry))));
+                Console.WriteLine(JsonSerializer.Serialize(new { interest = item.Label, results }, JsonSerializerOptions.Web));
+            }
+        }
+
+        return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    private sealed record MatchLine(string Id, double Score, string Why);
+}
