@@ -2,6 +2,7 @@ using Newsletter.Admin;
 using Newsletter.Cli;
 using Newsletter.Configuration;
 using Newsletter.Data;
+using Newsletter.Delivery;
 using Newsletter.Email;
 using Newsletter.Entries;
 using Newsletter.Email.MailCatcher;
@@ -30,6 +31,7 @@ public static class Program
         builder.AddJobs(settings);
         builder.AddSubscriptions(settings, secrets);
         builder.AddEntries();
+        builder.AddDelivery(settings);
 
         var app = builder.Build();
         app.WarnIfOthersCanRead(settings);
@@ -39,6 +41,7 @@ public static class Program
         app.UseWeb(settings);
         app.MapSubscriptions();
         app.MapEntries();
+        app.MapDelivery();
         app.MapSubscribersAdminApi();
         if (app.Services.GetRequiredService<MailCatcherServer>().Enabled)
         {
@@ -46,7 +49,7 @@ public static class Program
         }
 
         app.MapJobsDashboard();
-        app.RegisterRecurringJobs();
+        app.RegisterRecurringJobs(settings);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Newsletter.Delivery;
 using Newsletter.Email;
 
 namespace Newsletter.Configuration;
@@ -12,6 +13,8 @@ public sealed record StartupSettings(
     RateLimitingOptions RateLimiting,
     DatabaseOptions Database,
     JobOptions Jobs,
+    DeliveryOptions Delivery,
+    DigestOptions Digest,
     string DataDirectory,
     string TemplatesDirectory,
     string? ConnectionString)
@@ -24,6 +27,10 @@ public sealed record StartupSettings(
         var rateLimiting = Bind<RateLimitingOptions>(configuration, RateLimitingOptions.Section, errors);
         var database = Bind<DatabaseOptions>(configuration, DatabaseOptions.Section, errors);
         var jobs = Bind<JobOptions>(configuration, JobOptions.Section, errors);
+        var delivery = Bind<DeliveryOptions>(configuration, DeliveryOptions.Section, errors);
+        var digest = Bind<DigestOptions>(configuration, DigestOptions.Section, errors);
+        errors.AddRange(delivery.Validate());
+        errors.AddRange(digest.Validate());
 
         if (string.IsNullOrWhiteSpace(newsletter.DataDirectory))
         {
@@ -94,7 +101,7 @@ public sealed record StartupSettings(
             throw new ConfigurationException($"Newsletter:TemplatesDirectory: the folder '{templates}' does not exist.");
         }
 
-        return new StartupSettings(newsletter, smtp, rateLimiting, database, jobs, dataDirectory, templates,
+        return new StartupSettings(newsletter, smtp, rateLimiting, database, jobs, delivery, digest, dataDirectory, templates,
             configuration.GetConnectionString("Newsletter"));
     }
 

@@ -19,7 +19,7 @@ public sealed class EmailComposer(
     IOptions<NewsletterOptions> newsletter,
     TimeProvider clock)
 {
-    public async Task<MimeMessage> ComposeAsync(string name, object model, string to, string subject, string? unsubscribeUrl = null)
+    public async Task<MimeMessage> ComposeAsync(string name, object model, string to, string subject, string? unsubscribeUrl = null, bool isList = false)
     {
         var globals = new Dictionary<string, object?>
         {
@@ -48,6 +48,12 @@ public sealed class EmailComposer(
             // RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
             message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>");
             message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
+
+        if (isList)
+        {
+            // RFC 2919: lets mail clients and filters recognise every digest as one list.
+            message.Headers.Add("List-Id", $"\"{newsletter.Value.SiteName}\" <digest.{from.Domain}>");
         }
 
         return message;

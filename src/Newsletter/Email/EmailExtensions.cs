@@ -15,7 +15,8 @@ public static class EmailExtensions
         // Registered before Hangfire's server, so the catcher listens before the first job sends.
         builder.Services.AddSingleton<MailCatcherServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MailCatcherServer>());
-        builder.Services.AddSingleton<IEmailSender, MailKitEmailSender>();
+        builder.Services.AddSingleton<MailKitEmailSender>();
+        builder.Services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<MailKitEmailSender>());
         builder.Services.AddSingleton<EmailComposer>();
         return builder;
     }

@@ -1,4 +1,6 @@
 using Hangfire;
+using Newsletter.Configuration;
+using Newsletter.Delivery;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Jobs;
@@ -9,10 +11,23 @@ namespace Newsletter.Jobs;
 /// </summary>
 public static class RecurringJobs
 {
-    public static WebApplication RegisterRecurringJobs(this WebApplication app)
+    public static WebApplication RegisterRecurringJobs(this WebApplication app, StartupSettings settings)
     {
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<SubscriptionHousekeepingJob>("subscription-housekeeping", j => j.RunAsync(CancellationToken.None), Cron.Hourly());
+        try
+        {
+            jobs.AddOrUpdate<DigestScheduleJob>("digest-schedule", j => j.RunAsync(CancellationToken.None), settings.Delivery.ScheduleCron);
+        }
+        catch (ArgumentException)
+        {
+            throw new ConfigurationException(
+                $"Invalid configuration:\n  Delivery:ScheduleCron is not a cron expression such as '*/5 * * * *' (got '{settings.Delivery.ScheduleCron}').");
+        }
+
+        jobs.AddOrUpdate<DeliverySupervisorJob>("delivery-supervisor", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        // Once at every start too: a crash may have left rows in 'sending' and batches without a worker.
+        app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<DeliverySupervisorJob>(j => j.RunAsync(CancellationToken.None));
         return app;
     }
 }

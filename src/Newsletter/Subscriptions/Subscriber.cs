@@ -16,6 +16,9 @@ public sealed class Subscriber
     public DateTime? ConfirmedAt { get; init; }
     public DateTime? UnsubscribedAt { get; init; }
 
+    /// <summary>Entries that arrived after this belong to the next digest; null until the first one.</summary>
+    public DateTime? DigestWindowStart { get; init; }
+
     public bool IsActive => Status == SubscriberStatus.Active;
 }
 

@@ -12,6 +12,7 @@ public enum TokenPurpose
     Confirm,
     Preferences,
     Unsubscribe,
+    Feedback,
 }
 
 /// <summary>

@@ -8,14 +8,14 @@ ON CONFLICT (email) DO NOTHING;
 -- The one lookup by address: addresses are stored normalised, so equality is enough.
 SELECT id, email, status, frequency, delivery_hour AS DeliveryHour, time_zone AS TimeZone, paused,
        token_version AS TokenVersion, created_at AS CreatedAt, updated_at AS UpdatedAt,
-       confirmed_at AS ConfirmedAt, unsubscribed_at AS UnsubscribedAt
+       confirmed_at AS ConfirmedAt, unsubscribed_at AS UnsubscribedAt, digest_window_start AS DigestWindowStart
 FROM subscribers WHERE email = @Email;
 
 -- name: get-subscriber
 -- Links carry the subscriber id inside a signed token.
 SELECT id, email, status, frequency, delivery_hour AS DeliveryHour, time_zone AS TimeZone, paused,
        token_version AS TokenVersion, created_at AS CreatedAt, updated_at AS UpdatedAt,
-       confirmed_at AS ConfirmedAt, unsubscribed_at AS UnsubscribedAt
+       confirmed_at AS ConfirmedAt, unsubscribed_at AS UnsubscribedAt, digest_window_start AS DigestWindowStart
 FROM subscribers WHERE id = @Id;
 
 -- name: list-subscriber-topic-slugs

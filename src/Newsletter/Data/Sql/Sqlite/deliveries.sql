@@ -1,0 +1,112 @@
+-- name: lease-batch
+-- One worker at a time per batch; an expired lease (the worker died) can be taken over.
+UPDATE delivery_batches SET lease_until = @Until WHERE id = @Id AND (lease_until IS NULL OR lease_until < @Now);
+
+-- name: release-batch
+-- Let the next job (a scheduled retry, or another process) take the batch at once.
+UPDATE delivery_batches SET lease_until = NULL WHERE id = @Id;
+
+-- name: get-batch-run
+-- The run a batch belongs to.
+SELECT run_id FROM delivery_batches WHERE id = @Id;
+
+-- name: next-due-delivery
+-- The batch's next delivery that may be sent now.
+SELECT id, subscriber_id AS SubscriberId, attempts, selected_at AS SelectedAt FROM deliveries
+WHERE batch_id = @BatchId AND state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= @Now)
+ORDER BY id LIMIT 1;
+
+-- name: claim-delivery
+-- Conditional: exactly one worker moves a row from queued to sending.
+UPDATE deliveries SET state = 'sending', claimed_at = @Now, attempts = attempts + 1, updated_at = @Now
+WHERE id = @Id AND state = 'queued';
+
+-- name: mark-delivery-selected
+-- The digest's content is chosen once; retries resend the same entries.
+UPDATE deliveries SET selected_at = @Now WHERE id = @Id;
+
+-- name: finish-delivery
+-- sent, failed or skipped, with what the relay said.
+UPDATE deliveries SET state = @State, message_id = COALESCE(@MessageId, message_id), last_error = @Error, updated_at = @Now
+WHERE id = @Id AND state = 'sending';
+
+-- name: retry-delivery-later
+-- After a 4xx or a dropped connection: back to queued, not before the given time.
+UPDATE deliveries SET state = 'queued', next_attempt_at = @At, last_error = @Error, updated_at = @Now
+WHERE id = @Id AND state = 'sending';
+
+-- name: next-retry-in-batch
+-- When the batch job should run again for deliveries waiting on a retry.
+SELECT MIN(next_attempt_at) FROM deliveries WHERE batch_id = @BatchId AND state = 'queued';
+
+-- name: mark-stale-sending-uncertain
+-- A row still 'sending' long after its claim lost its worker mid-send: the relay may or may not
+-- have the message. It is final and counted, never re-sent on its own.
+UPDATE deliveries SET state = 'uncertain', updated_at = @Now, last_error = 'the sending process stopped during the SMTP exchange'
+WHERE state = 'sending' AND claimed_at < @Before;
+
+-- name: list-stalled-batches
+-- Batches of live runs with deliveries due now and no live worker (no lease, or an expired one).
+SELECT DISTINCT b.id FROM delivery_batches b
+JOIN deliveries d ON d.batch_id = b.id
+JOIN digest_runs r ON r.id = b.run_id
+WHERE r.status IN ('queued', 'running') AND d.state = 'queued'
+  AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= @Now)
+  AND (b.lease_until IS NULL OR b.lease_until < @Now)
+  AND d.updated_at < @QuietSince;
+
+-- name: list-window-entries
+-- Every entry that arrived in a window; the batch job indexes a window once for all its subscribers.
+SELECT id, title, abstract, upvotes FROM entries
+WHERE arrived_at > @Start AND arrived_at <= @Cutoff
+ORDER BY arrived_at, id
+LIMIT 5000;
+
+-- name: list-sent-in-window
+-- What a subscriber was already sent from a window (a newer arXiv version is the same entry).
+SELECT s.entry_id FROM sent_entries s JOIN entries e ON e.id = s.entry_id
+WHERE s.subscriber_id = @SubscriberId AND e.arrived_at > @Start AND e.arrived_at <= @Cutoff;
+
+-- name: get-run-state
+-- Checked before each message: a paused run stops its batches.
+SELECT status, cutoff_at AS CutoffAt FROM digest_runs WHERE id = @Id;
+
+-- name: renew-batch-lease
+-- The holder extends its own lease while it works.
+UPDATE delivery_batches SET lease_until = @Until WHERE id = @Id;
+
+-- name: insert-delivery-entry
+-- The digest's content, in order.
+INSERT INTO delivery_entries (delivery_id, entry_id, position, score, reason)
+VALUES (@DeliveryId, @EntryId, @Position, @Score, @Reason);
+
+-- name: insert-sent-entry
+-- The ledger: the primary key refuses a second send of one entry to one subscriber.
+INSERT INTO sent_entries (subscriber_id, entry_id, delivery_id, created_at)
+VALUES (@SubscriberId, @EntryId, @DeliveryId, @Now)
+ON CONFLICT (subscriber_id, entry_id) DO NOTHING;
+
+-- name: advance-digest-window
+-- Entries up to the run's cutoff have been offered to this subscriber: the next digest starts after it.
+UPDATE subscribers SET digest_window_start = @Cutoff
+WHERE id = @SubscriberId AND (digest_window_start IS NULL OR digest_window_start < @Cutoff);
+
+-- name: list-delivery-entries
+-- What a digest holds, to render it (again, on a retry).
+SELECT e.id, e.title, e.abstract, e.url, e.authors, e.upvotes, e.source_id AS SourceId, e.arrived_at AS ArrivedAt, de.score, de.reason
+FROM delivery_entries de JOIN entries e ON e.id = de.entry_id
+WHERE de.delivery_id = @DeliveryId ORDER BY de.position;
+
+-- name: list-entries-by-ids
+-- The admin preview shows planned entries without recording them.
+SELECT id, title, abstract, url, authors, upvotes, source_id AS SourceId, arrived_at AS ArrivedAt, 0.0 AS score, '' AS reason
+FROM entries WHERE id IN @Ids;
+
+-- name: upsert-feedback
+-- The latest vote counts.
+INSERT INTO feedback (subscriber_id, entry_id, vote, created_at) VALUES (@SubscriberId, @EntryId, @Vote, @Now)
+ON CONFLICT (subscriber_id, entry_id) DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at;
+
+-- name: get-entry-title
+-- For the feedback page.
+SELECT title FROM entries WHERE id = @Id;

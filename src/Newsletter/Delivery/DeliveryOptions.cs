@@ -1,0 +1,75 @@
+namespace Newsletter.Delivery;
+
+/// <summary>The <c>Delivery</c> configuration section: how digests are sent.</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Delivery";
+
+    /// <summary>Recipients per Hangfire batch job (one SMTP connection each).</summary>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>SMTP connections this process opens at once (batches beyond it wait their turn).</summary>
+    public int Connections { get; set; } = 4;
+
+    /// <summary>Messages a second to the relay from this process; 0 for no limit.</summary>
+    public double MessagesPerSecond { get; set; }
+
+    /// <summary>Attempts per delivery before a 4xx streak makes it failed.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Failures in a row (any delivery of the run) that pause the run.</summary>
+    public int PauseAfterFailures { get; set; } = 25;
+
+    /// <summary>Waits before attempt 2, 3, …; the last repeats. The first is under a minute (CONTRACT.md).</summary>
+    public TimeSpan[] RetryDelays { get; set; } =
+        [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
+
+    /// <summary>A row still 'sending' this long after its claim lost its worker: it becomes 'uncertain'.</summary>
+    public TimeSpan SendingTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a batch job holds its batch without renewing; a dead worker's batch is free after it.</summary>
+    public TimeSpan BatchLease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the scheduler and the supervisor run.</summary>
+    public string ScheduleCron { get; set; } = "*/5 * * * *";
+
+    public IEnumerable<string> Validate()
+    {
+        if (BatchSize is < 1 or > 10_000) yield return $"Delivery:BatchSize must be between 1 and 10000 (got {BatchSize}).";
+        if (Connections is < 1 or > 64) yield return $"Delivery:Connections must be between 1 and 64 (got {Connections}).";
+        if (MessagesPerSecond < 0) yield return $"Delivery:MessagesPerSecond must be 0 (no limit) or more (got {MessagesPerSecond}).";
+        if (MaxAttempts is < 1 or > 100) yield return $"Delivery:MaxAttempts must be between 1 and 100 (got {MaxAttempts}).";
+        if (PauseAfterFailures < 1) yield return $"Delivery:PauseAfterFailures must be at least 1 (got {PauseAfterFailures}).";
+        if (RetryDelays.Length == 0 || RetryDelays.Any(d => d <= TimeSpan.Zero)) yield return "Delivery:RetryDelays must hold positive durations.";
+        if (SendingTimeout <= TimeSpan.Zero) yield return "Delivery:SendingTimeout must be positive.";
+        if (BatchLease <= TimeSpan.Zero) yield return "Delivery:BatchLease must be positive.";
+
+    }
+}
+
+/// <summary>The <c>Digest</c> configuration section: what a digest holds.</summary>
+public sealed class DigestOptions
+{
+    public const string Section = "Digest";
+
+    /// <summary>Entries at most in one digest.</summary>
+    public int MaxEntries { get; set; } = 10;
+
+    /// <summary>The score (0..1) an entry needs for a subscriber with topics or interests.</summary>
+    /// <remarks>0.2 suits BM25 on our 0..1 scale: a topic (name, description, keywords) rarely passes 0.5
+    /// even for a paper squarely on it. The relevance work recalibrates it.</remarks>
+    public double Threshold { get; set; } = 0.2;
+
+    /// <summary>How far back a subscriber's first digest looks.</summary>
+    public TimeSpan Lookback { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Add the most popular new entry (by upvotes) to digests that do not already hold it.</summary>
+    public bool TrendingSlot { get; set; } = true;
+
+    public IEnumerable<string> Validate()
+    {
+        if (MaxEntries is < 1 or > 100) yield return $"Digest:MaxEntries must be between 1 and 100 (got {MaxEntries}).";
+        if (Threshold is < 0 or > 1) yield return $"Digest:Threshold must be between 0 and 1 (got {Threshold}).";
+        if (Lookback <= TimeSpan.Zero) yield return "Digest:Lookback must be positive, e.g. 7.00:00:00.";
+    }
+}

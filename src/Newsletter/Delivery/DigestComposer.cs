@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Newsletter.Configuration;
+using Newsletter.Email;
+using Newsletter.Subscriptions;
+using Newsletter.Web;
+
+namespace Newsletter.Delivery;
+
+/// <summary>Renders a digest (templates/email/digest.*) from the entries chosen for it.</summary>
+public sealed class DigestComposer(EmailComposer composer, SubscriberTokens tokens, PublicUrls urls, IOptions<NewsletterOptions> newsletter)
+{
+    public const int SummaryLength = 320;
+
+    public Task<MimeMessage> ComposeAsync(Subscriber subscriber, IReadOnlyList<DigestEntryRow> entries)
+    {
+        var feedback = tokens.Create(TokenPurpose.Feedback, subscriber.Id, subscriber.TokenVersion);
+        var unsubscribe = urls.Unsubscribe(tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id, subscriber.TokenVersion));
+        var model = new DigestEmail(
+            EmailAddress.ForDisplay(subscriber.Email),
+            entries.Select(e => new DigestEmailEntry(
+                e.Title,
+                e.Url,
+                Authors(e.Authors),
+                Summary(e.Abstract),
+                e.Reason,
+                e.Upvotes,
+                $"{urls.BaseUrl}/feedback/{feedback}?entry={e.Id}&vote=up",
+                $"{urls.BaseUrl}/feedback/{feedback}?entry={e.Id}&vote=down")).ToList(),
+            urls.Preferences(tokens.Create(TokenPurpose.Preferences, subscriber.Id, subscriber.TokenVersion)),
+            unsubscribe,
+            subscriber.Frequency == "weekly" ? "weekly" : "daily");
+        var subject = entries.Count == 1
+            ? $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 90)}"
+            : $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 70)} and {entries.Count - 1} more";
+        return composer.ComposeAsync("digest", model, subscriber.Email, subject, unsubscribe, isList: true);
+    }
+
+    /// <summary>"A, B, C et al." — enough to recognise a paper without a wall of names.</summary>
+    internal static string Authors(string json)
+    {
+        var names = JsonSerializer.Deserialize<string[]>(json) ?? [];
+        return names.Length <= 3 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(3))} et al.";
+    }
+
+    /// <summary>The abstract's opening, cut at a word boundary.</summary>
+    internal static string Summary(string text) => Shorten(text, SummaryLength);
+
+    private static string Shorten(string text, int max)
+    {
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        var cut = text.LastIndexOf(' ', max);
+        return text[..(cut > max / 2 ? cut : max)].TrimEnd(',', ';', ':', '.', ' ') + "…";
+    }
+}
+
+public sealed record DigestEmailEntry(string Title, string? Url, string Authors, string Summary, string Reason, long Upvotes, string UpUrl, string DownUrl);
+
+public sealed record DigestEmail(string Email, IReadOnlyList<DigestEmailEntry> Entries, string PreferencesUrl, string UnsubscribeUrl, string Frequency);

@@ -1,0 +1,44 @@
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+using Newsletter.Matching;
+using Newsletter.Subscriptions;
+using Newsletter.Subscriptions.Topics;
+
+namespace Newsletter.Delivery;
+
+/// <summary>
+/// Works out what a subscriber's digest would hold at a given cutoff. One planner serves a whole
+/// batch: each window of entries is read and indexed once, however many subscribers share it.
+/// Used by the batch job (which then records the plan) and by the admin preview (which does not).
+/// </summary>
+public sealed class DigestPlanner(DeliveryStore store, SubscriberStore subscribers, TopicStore topicStore, IEntryMatcher matcher, IOptions<DigestOptions> options)
+{
+    private readonly Dictionary<(DateTime, DateTime), (IReadOnlyList<CandidateEntry> Entries, IMatchingCorpus Corpus)> windows = [];
+    private IReadOnlyDictionary<string, Topic>? topics;
+
+    public DigestOptions Options => options.Value;
+
+    public DateTime WindowStart(Subscriber subscriber, DateTime cutoff) => subscriber.DigestWindowStart ?? cutoff - options.Value.Lookback;
+
+    public async Task<IReadOnlyList<DigestPick>> PlanAsync(DbConnection connection, Subscriber subscriber, DateTime cutoff, DbTransaction? tx = null)
+    {
+        var start = WindowStart(subscriber, cutoff);
+        if (!windows.TryGetValue((start, cutoff), out var window))
+        {
+            var entries = await store.WindowEntriesAsync(connection, start, cutoff, tx);
+            window = (entries, matcher.Index(entries.Select(e => new MatchableEntry(e.Id, e.Title, e.Abstract)).ToList()));
+            windows[(start, cutoff)] = window;
+        }
+
+        if (window.Entries.Count == 0)
+        {
+            return [];
+        }
+
+        var sent = await store.SentInWindowAsync(connection, subscriber.Id, start, cutoff, tx);
+        var allowed = window.Entries.Select(e => e.Id).Where(id => !sent.Contains(id)).ToHashSet();
+        topics ??= (await topicStore.ListActiveAsync()).ToDictionary(t => t.Slug, StringComparer.Ordinal);
+        var settings = await subscribers.GetSettingsAsync(subscriber.Id);
+        return DigestSelector.Select(window.Entries, allowed, InterestItems.For(settings, topics), window.Corpus, options.Value);
+    }
+}

@@ -1,0 +1,115 @@
+using Dapper;
+using Newsletter.Data;
+
+namespace Newsletter.Delivery;
+
+/// <summary>A run and its progress, as <c>GET /api/digests/{id}</c> shows it.</summary>
+public sealed class DigestRun
+{
+    public long Id { get; init; }
+    public string Kind { get; init; } = "";
+    public string Status { get; init; } = "";
+    public DateTime CutoffAt { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime? CompletedAt { get; init; }
+    public long ConsecutiveFailures { get; init; }
+    public string? PausedReason { get; init; }
+    public long Recipients { get; init; }
+    public long Sent { get; init; }
+    public long Failed { get; init; }
+    public long Skipped { get; init; }
+    public long Uncertain { get; init; }
+    public long Pending { get; init; }
+}
+
+public sealed class ScheduleCandidate
+{
+    public long Id { get; init; }
+    public string Frequency { get; init; } = "daily";
+    public int DeliveryHour { get; init; }
+    public string TimeZone { get; init; } = "UTC";
+    public DateTime? LastSlotAt { get; init; }
+    public DateTime? ConfirmedAt { get; init; }
+}
+
+/// <summary>Creates runs with their batches and delivery rows, and reports on them.</summary>
+public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog sql)
+{
+    private readonly string insertRun = sql["insert-digest-run"];
+    private readonly string insertBatch = sql["insert-delivery-batch"];
+    private readonly string insertDelivery = sql["insert-delivery"];
+    private readonly string listSendable = sql["list-sendable-subscribers"];
+    private readonly string listScheduleCandidates = sql["list-schedule-candidates"];
+    private readonly string setLastSlot = sql["set-last-slot"];
+    private readonly string getRun = sql["get-digest-run"];
+    private readonly string listBatches = sql["list-run-batches"];
+    private readonly string completeIfDone = sql["complete-run-if-done"];
+    private readonly string resume = sql["resume-run"];
+    private readonly string listUnfinished = sql["list-unfinished-runs"];
+
+    /// <summary>
+    /// Writes the run, its batches and one delivery row per subscriber in one transaction (and, for
+    /// scheduled runs, each subscriber's slot), so a crash leaves either the whole run or none of it.
+    /// </summary>
+    public async Task<(long RunId, IReadOnlyList<long> Batches)> CreateAsync(
+        string kind, IReadOnlyList<(long SubscriberId, DateTime? Slot)> recipients, int batchSize, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var runId = await connection.ExecuteScalarAsync<long>(insertRun, new { Kind = kind, Now = now }, tx);
+        var batches = new List<long>();
+        foreach (var chunk in recipients.Chunk(batchSize))
+        {
+            var batchId = await connection.ExecuteScalarAsync<long>(insertBatch, new { RunId = runId }, tx);
+            batches.Add(batchId);
+            await connection.ExecuteAsync(insertDelivery, chunk.Select(r => new { RunId = runId, BatchId = batchId, r.SubscriberId, Now = now }), tx);
+            await connection.ExecuteAsync(setLastSlot, chunk.Where(r => r.Slot is not null).Select(r => new { Id = r.SubscriberId, r.Slot }), tx);
+        }
+
+        await connection.ExecuteAsync(completeIfDone, new { Id = runId, Now = now }, tx);
+        await tx.CommitAsync(cancellationToken);
+        return (runId, batches);
+    }
+
+    public async Task<IReadOnlyList<long>> SendableSubscribersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<long>(listSendable)).AsList();
+    }
+
+    public async Task<IReadOnlyList<ScheduleCandidate>> ScheduleCandidatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<ScheduleCandidate>(listScheduleCandidates)).AsList();
+    }
+
+    public async Task<DigestRun?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<DigestRun>(getRun, new { Id = id });
+    }
+
+    public async Task<IReadOnlyList<long>> BatchesAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<long>(listBatches, new { RunId = runId })).AsList();
+    }
+
+    public async Task<bool> ResumeAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(resume, new { Id = id }) == 1;
+    }
+
+    public async Task CompleteIfDoneAsync(long id, DateTime now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(completeIfDone, new { Id = id, Now = now });
+    }
+
+    public async Task<IReadOnlyList<long>> UnfinishedRunsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<long>(listUnfinished)).AsList();
+    }
+}
