@@ -203,7 +203,8 @@ public sealed class DeliveryBatchJob(
             return;
         }
 
-        var delay = delivery.RetryDelays[Math.Min(outgoing.Attempt - 1, delivery.RetryDelays.Length - 1)];
+        var delays = delivery.Delays;
+        var delay = delays[Math.Min(outgoing.Attempt - 1, delays.Length - 1)];
         await store.RetryLaterAsync(connection, due.Id, Now() + delay, outgoing.Error!, Now());
         logger.LogInformation("Delivery {DeliveryId} will be retried in {Delay}: {Error}", due.Id, delay, outgoing.Error);
     }

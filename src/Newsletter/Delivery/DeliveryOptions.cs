@@ -20,9 +20,14 @@ public sealed class DeliveryOptions
     /// <summary>Failures in a row (any delivery of the run) that pause the run.</summary>
     public int PauseAfterFailures { get; set; } = 25;
 
-    /// <summary>Waits before attempt 2, 3, …; the last repeats. The first is under a minute (CONTRACT.md).</summary>
-    public TimeSpan[] RetryDelays { get; set; } =
+    private static readonly TimeSpan[] DefaultRetryDelays =
         [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
+
+    /// <summary>Waits before attempt 2, 3, …; the last repeats. The first is under a minute (CONTRACT.md).</summary>
+    /// <remarks>Null by default because the configuration binder appends to an array that already has items.</remarks>
+    public TimeSpan[]? RetryDelays { get; set; }
+
+    public TimeSpan[] Delays => RetryDelays is { Length: > 0 } configured ? configured : DefaultRetryDelays;
 
     /// <summary>A row still 'sending' this long after its claim lost its worker: it becomes 'uncertain'.</summary>
     public TimeSpan SendingTimeout { get; set; } = TimeSpan.FromMinutes(2);
@@ -40,7 +45,7 @@ public sealed class DeliveryOptions
         if (MessagesPerSecond < 0) yield return $"Delivery:MessagesPerSecond must be 0 (no limit) or more (got {MessagesPerSecond}).";
         if (MaxAttempts is < 1 or > 100) yield return $"Delivery:MaxAttempts must be between 1 and 100 (got {MaxAttempts}).";
         if (PauseAfterFailures < 1) yield return $"Delivery:PauseAfterFailures must be at least 1 (got {PauseAfterFailures}).";
-        if (RetryDelays.Length == 0 || RetryDelays.Any(d => d <= TimeSpan.Zero)) yield return "Delivery:RetryDelays must hold positive durations.";
+        if (Delays.Any(d => d <= TimeSpan.Zero)) yield return "Delivery:RetryDelays must hold positive durations.";
         if (SendingTimeout <= TimeSpan.Zero) yield return "Delivery:SendingTimeout must be positive.";
         if (BatchLease <= TimeSpan.Zero) yield return "Delivery:BatchLease must be positive.";
 

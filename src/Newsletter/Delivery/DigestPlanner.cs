@@ -20,23 +20,31 @@ public sealed class DigestPlanner(DeliveryStore store, SubscriberStore subscribe
 
     public DateTime WindowStart(Subscriber subscriber, DateTime cutoff) => subscriber.DigestWindowStart ?? cutoff - options.Value.Lookback;
 
+    /// <summary>
+    /// BM25's term statistics need more documents than one day's few entries: a window of one entry
+    /// makes every word look common. Entries are indexed over at least this span before the cutoff;
+    /// only those in the subscriber's own window can be picked.
+    /// </summary>
+    public static readonly TimeSpan StatisticsSpan = TimeSpan.FromDays(30);
+
     public async Task<IReadOnlyList<DigestPick>> PlanAsync(DbConnection connection, Subscriber subscriber, DateTime cutoff, DbTransaction? tx = null)
     {
         var start = WindowStart(subscriber, cutoff);
-        if (!windows.TryGetValue((start, cutoff), out var window))
+        var indexFrom = start < cutoff - StatisticsSpan ? start : cutoff - StatisticsSpan;
+        if (!windows.TryGetValue((indexFrom, cutoff), out var window))
         {
-            var entries = await store.WindowEntriesAsync(connection, start, cutoff, tx);
+            var entries = await store.WindowEntriesAsync(connection, indexFrom, cutoff, tx);
             window = (entries, matcher.Index(entries.Select(e => new MatchableEntry(e.Id, e.Title, e.Abstract)).ToList()));
-            windows[(start, cutoff)] = window;
+            windows[(indexFrom, cutoff)] = window;
         }
 
-        if (window.Entries.Count == 0)
+        var sent = await store.SentInWindowAsync(connection, subscriber.Id, start, cutoff, tx);
+        var allowed = window.Entries.Where(e => e.ArrivedAt > start && !sent.Contains(e.Id)).Select(e => e.Id).ToHashSet();
+        if (allowed.Count == 0)
         {
             return [];
         }
 
-        var sent = await store.SentInWindowAsync(connection, subscriber.Id, start, cutoff, tx);
-        var allowed = window.Entries.Select(e => e.Id).Where(id => !sent.Contains(id)).ToHashSet();
         topics ??= (await topicStore.ListActiveAsync()).ToDictionary(t => t.Slug, StringComparer.Ordinal);
         var settings = await subscribers.GetSettingsAsync(subscriber.Id);
         return DigestSelector.Select(window.Entries, allowed, InterestItems.For(settings, topics), window.Corpus, options.Value);

@@ -31,6 +31,22 @@ public sealed class DigestRuns(DigestRunStore runs, IBackgroundJobClient jobs, I
         return await StartAsync("scheduled", due, cancellationToken);
     }
 
+    /// <summary>Resumes a paused run: every batch gets a job again (a batch with nothing left ends at once).</summary>
+    public async Task<bool> ResumeAsync(long runId, CancellationToken cancellationToken)
+    {
+        if (!await runs.ResumeAsync(runId, cancellationToken))
+        {
+            return false;
+        }
+
+        foreach (var batch in await runs.BatchesAsync(runId, cancellationToken))
+        {
+            jobs.Enqueue<DeliveryBatchJob>(j => j.RunAsync(batch, CancellationToken.None));
+        }
+
+        return true;
+    }
+
     private async Task<long> StartAsync(string kind, List<(long SubscriberId, DateTime? Slot)> recipients, CancellationToken cancellationToken)
     {
         var (runId, batches) = await runs.CreateAsync(kind, recipients, options.Value.BatchSize, clock.GetUtcNow().UtcDateTime, cancellationToken);

@@ -3,7 +3,14 @@ using Newsletter.Matching;
 namespace Newsletter.Delivery;
 
 /// <summary>An entry that may go into a digest.</summary>
-public sealed record CandidateEntry(long Id, string Title, string Abstract, long Upvotes);
+public sealed class CandidateEntry
+{
+    public long Id { get; init; }
+    public string Title { get; init; } = "";
+    public string Abstract { get; init; } = "";
+    public long Upvotes { get; init; }
+    public DateTime ArrivedAt { get; init; }
+}
 
 /// <summary>An entry chosen for a digest, with the reason the email shows.</summary>
 public sealed record DigestPick(long EntryId, double Score, string Reason);

@@ -16,14 +16,13 @@ public static class DigestsApi
             await runs.GetAsync(id, ct) is { } run
                 ? Results.Ok(View(run))
                 : Results.Problem(title: "Not found", detail: $"No digest run {id}.", statusCode: StatusCodes.Status404NotFound));
-        admin.MapPost("/{id:long}/resume", async (long id, DigestRunStore runs, DeliverySupervisorJob supervisor, CancellationToken ct) =>
+        admin.MapPost("/{id:long}/resume", async (long id, DigestRuns digestRuns, DigestRunStore runs, CancellationToken ct) =>
         {
-            if (!await runs.ResumeAsync(id, ct))
+            if (!await digestRuns.ResumeAsync(id, ct))
             {
                 return Results.Problem(title: "Not paused", detail: $"Digest run {id} does not exist or is not paused.", statusCode: StatusCodes.Status409Conflict);
             }
 
-            await supervisor.RunAsync(ct);
             return Results.Ok(View((await runs.GetAsync(id, ct))!));
         });
         admin.MapGet("/preview", PreviewAsync);

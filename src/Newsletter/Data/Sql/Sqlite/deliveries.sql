@@ -57,7 +57,7 @@ WHERE r.status IN ('queued', 'running') AND d.state = 'queued'
 
 -- name: list-window-entries
 -- Every entry that arrived in a window; the batch job indexes a window once for all its subscribers.
-SELECT id, title, abstract, upvotes FROM entries
+SELECT id, title, abstract, upvotes, arrived_at AS ArrivedAt FROM entries
 WHERE arrived_at > @Start AND arrived_at <= @Cutoff
 ORDER BY arrived_at, id
 LIMIT 5000;
