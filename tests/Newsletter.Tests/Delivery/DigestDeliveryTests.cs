@@ -59,6 +59,29 @@ public sealed class DigestDeliveryTests
     }
 
     [Fact]
+    public async Task ScheduledRun_SendsOnlyToSubscribersWhoseSlotIsDue_AndOnceAfterDowntime()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.SubscribeAndConfirmAsync("due@example.org");
+        await app.SubscribeAndConfirmAsync("fresh@example.org");
+        await PostEntriesAsync(app, DigestTestData.FirstDay);
+        // "due" confirmed a week ago and was last sent days ago (the service was down since); "fresh" just confirmed.
+        app.Execute("UPDATE subscribers SET confirmed_at = '2000-01-01 00:00:00', last_slot_at = '2000-01-03 08:00:00' WHERE email = 'due@example.org'");
+
+        var started = await app.AdminClient().PostAsJsonAsync("/api/digests", new { force = false });
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var run = await WaitForRunAsync(app, id, "completed");
+
+        Assert.Equal((1, 1), (run.GetProperty("recipients").GetInt32(), run.GetProperty("sent").GetInt32()));
+        Assert.Single(Digests(app, "due@example.org"));
+        Assert.Empty(Digests(app, "fresh@example.org"));
+
+        var again = await app.AdminClient().PostAsJsonAsync("/api/digests", new { force = false });
+        var second = await WaitForRunAsync(app, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64(), "completed");
+        Assert.Equal(0, second.GetProperty("recipients").GetInt32());
+    }
+
+    [Fact]
     public async Task EntryTitlesWithMarkup_AreEscapedInTheHtmlDigest()
     {
         await using var app = await TestApp.StartAsync();
