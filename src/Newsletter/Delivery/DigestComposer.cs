@@ -11,7 +11,7 @@ namespace Newsletter.Delivery;
 /// <summary>Renders a digest (templates/email/digest.*) from the entries chosen for it.</summary>
 public sealed class DigestComposer(EmailComposer composer, SubscriberTokens tokens, PublicUrls urls, IOptions<NewsletterOptions> newsletter)
 {
-    public const int SummaryLength = 320;
+    public const int SummaryLength = 260;
 
     public Task<MimeMessage> ComposeAsync(Subscriber subscriber, IReadOnlyList<DigestEntryRow> entries)
     {

@@ -37,7 +37,7 @@ public static class DigestSelector
         if (items.Count == 0)
         {
             return open.OrderByDescending(c => c.Upvotes).ThenBy(c => c.Id).Take(options.MaxEntries)
-                .Select(c => new DigestPick(c.Id, 0, c.Upvotes > 0 ? $"Popular: {c.Upvotes} upvotes" : "New this time"))
+                .Select(c => new DigestPick(c.Id, 0, c.Upvotes > 0 ? "Popular" : "New this time"))
                 .ToList();
         }
 
@@ -71,7 +71,7 @@ public static class DigestSelector
         if (picks.Count > 0 && options.TrendingSlot
             && open.Where(c => c.Upvotes > 0 && !taken.Contains(c.Id)).OrderByDescending(c => c.Upvotes).ThenBy(c => c.Id).FirstOrDefault() is { } trending)
         {
-            picks.Add(new DigestPick(trending.Id, 0, $"Trending: {trending.Upvotes} upvotes"));
+            picks.Add(new DigestPick(trending.Id, 0, "Trending"));
         }
 
         return picks;

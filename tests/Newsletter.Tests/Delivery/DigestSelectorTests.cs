@@ -46,7 +46,7 @@ public sealed class DigestSelectorTests
     {
         var items = new[] { new InterestItem("code", "code generation") };
         var picks = DigestSelector.Select(Entries, All, items, Corpus(), new DigestOptions { Threshold = 0.05 });
-        Assert.Equal("Trending: 90 upvotes", picks[^1].Reason);
+        Assert.Equal(("Trending", 5L), (picks[^1].Reason, picks[^1].EntryId));
 
         var nothing = DigestSelector.Select(Entries, All, [new InterestItem("x", "astrophysics")], Corpus(), new DigestOptions());
         Assert.Empty(nothing);
