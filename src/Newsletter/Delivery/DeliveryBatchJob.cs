@@ -83,13 +83,14 @@ public sealed class DeliveryBatchJob(
                     return;
                 }
 
+                // The rate limit is waited out before the claim, so a row is 'sending' only while it really is.
+                await throttle.MessageAsync(cancellationToken);
                 var message = await PrepareAsync(connection, due, run.CutoffAt, cancellationToken);
                 if (message is null)
                 {
                     continue;
                 }
 
-                await throttle.MessageAsync(cancellationToken);
                 (client, var failed) = await DeliverAsync(connection, client, due, message, cancellationToken);
                 if (failed && await store.RecordFailureAsync(connection, runId) >= delivery.PauseAfterFailures)
                 {
