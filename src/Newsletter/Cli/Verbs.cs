@@ -20,6 +20,9 @@ public static class Verbs
           match --entries FILE.jsonl --interests FILE.txt [--top N]
                         Rank the entries for each interest line as the digest would; one JSON
                         line per interest: {"interest", "results": [{"id", "score", "why"}]}.
+          bench [--subscribers N] [--entries M] [--connections C]
+                        A real digest run to an SMTP sink on loopback, next to bare MailKit
+                        sending the same messages to the same sink; prints both rates and the ratio.
           --help        Show this text.
 
         Options are configuration keys, e.g. --urls http://0.0.0.0:8080 --Smtp:Host relay.example.org.
@@ -48,6 +51,8 @@ public static class Verbs
                     return await Entries.ImportVerb.RunAsync(rest);
                 case "match":
                     return await Matching.MatchVerb.RunAsync(rest);
+                case "bench":
+                    return await Bench.BenchVerb.RunAsync(rest);
                 default:
                     await Console.Error.WriteLineAsync($"Unknown verb '{verb}'.\n\n{Usage}");
                     return 2;

@@ -64,6 +64,7 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     private readonly string advanceWindow = sql["advance-digest-window"];
     private readonly string deliveryEntries = sql["list-delivery-entries"];
     private readonly string entriesByIds = sql["list-entries-by-ids"];
+    private readonly string deliveryId = sql["get-delivery-id"];
     private readonly string upsertFeedback = sql["upsert-feedback"];
     private readonly string entryTitle = sql["get-entry-title"];
     private readonly string startRun = sql["start-run"];
@@ -124,6 +125,9 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
             .Select(p => rows[p.EntryId].With(p.Score, p.Reason))
             .ToList();
     }
+
+    public Task<long?> DeliveryIdAsync(DbConnection c, long runId, long subscriberId) =>
+        c.ExecuteScalarAsync<long?>(deliveryId, new { RunId = runId, SubscriberId = subscriberId });
 
     public async Task<string?> EntryTitleAsync(long entryId, CancellationToken cancellationToken)
     {

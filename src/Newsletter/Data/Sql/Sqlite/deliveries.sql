@@ -97,6 +97,10 @@ SELECT e.id, e.title, e.abstract, e.url, e.authors, e.upvotes, e.source_id AS So
 FROM delivery_entries de JOIN entries e ON e.id = de.entry_id
 WHERE de.delivery_id = @DeliveryId ORDER BY de.position;
 
+-- name: get-delivery-id
+-- The bench renders real digests of its run again for its baseline.
+SELECT id FROM deliveries WHERE run_id = @RunId AND subscriber_id = @SubscriberId;
+
 -- name: list-entries-by-ids
 -- The admin preview shows planned entries without recording them.
 SELECT id, title, abstract, url, authors, upvotes, source_id AS SourceId, arrived_at AS ArrivedAt, 0.0 AS score, '' AS reason

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MailKit.Net.Smtp;
+using MimeKit;
+using Newsletter.Delivery;
+using Newsletter.Email;
+using Newsletter.Entries;
+using Newsletter.Subscriptions;
+using Newsletter.Subscriptions.Topics;
+
+namespace Newsletter.Bench;
+
+/// <summary>
+/// <c>bench [--subscribers N] [--entries M] [--connections C]</c>: a real forced digest run (select,
+/// render, send, ledger) for N generated subscribers over M generated entries, to an SMTP sink on
+/// loopback; then, in the same process and against the same sink, bare MailKit pushing the same
+/// number of pre-built messages of the same size over the same number of connections. Prints both
+/// rates, their ratio and the peak memory. Speed is a ratio measured side by side, never an absolute.
+/// </summary>
+public static class BenchVerb
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var subscribers = Int(args, "--subscribers", 2000);
+        var entries = Int(args, "--entries", 200);
+        var connections = Int(args, "--connections", 4);
+        var folder = Path.Combine(Path.GetTempPath(), "newsletter-bench", Guid.NewGuid().ToString("N"));
+        await using var sink = new LoopbackSmtpSink();
+        string[] settings =
+        [
+            "--urls", "http://127.0.0.1:0", "--Newsletter:DataDirectory", folder,
+            "--Smtp:Host", "127.0.0.1", "--Smtp:Port", sink.Port.ToString(CultureInfo.InvariantCulture), "--Smtp:Security", "None",
+            "--Smtp:From", "Bench <bench@bench.test>", "--Admin:ApiKey", Guid.NewGuid().ToString("N"),
+            "--Delivery:Connections", connections.ToString(CultureInfo.InvariantCulture),
+            "--Hangfire:WorkerCount", (connections * 2).ToString(CultureInfo.InvariantCulture),
+            "--Hangfire:QueuePollInterval", "00:00:00.100", "--Logging:LogLevel:Default", "Warning",
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning",
+        ];
+
+        try
+        {
+            await using var app = await Program.BuildAppAsync(settings);
+            await app.StartAsync();
+            Console.WriteLine($"bench: {subscribers:N0} subscribers, {entries:N0} entries, {connections} SMTP connections, sink on 127.0.0.1:{sink.Port}");
+            await SeedAsync(app.Services, subscribers, entries);
+
+            var (sent, digestSeconds, samples) = await DigestRunAsync(app.Services);
+            var size = (long)samples.Average(Size);
+            var bareSeconds = await BareMailKitAsync(app.Services, samples, sent, connections);
+            await app.StopAsync();
+
+            var digestRate = sent / digestSeconds;
+            var bareRate = sent / bareSeconds;
+            Console.WriteLine($"end-to-end digests    {sent,8:N0} in {digestSeconds,6:N2} s = {digestRate,8:N0} /s   (choose, render, send, record)");
+            Console.WriteLine($"bare MailKit          {sent,8:N0} in {bareSeconds,6:N2} s = {bareRate,8:N0} /s   (pre-built, ~{size / 1024.0:N1} KB each)");
+            Console.WriteLine($"ratio                 {digestRate / bareRate,8:N2} of bare MailKit");
+            Console.WriteLine($"peak memory           {Environment.WorkingSet / 1048576.0,8:N0} MB now, {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MB peak");
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Generated subscribers (a topic and an interest each, confirmed) and entries about the default topics.</summary>
+    private static async Task SeedAsync(IServiceProvider services, int subscriberCount, int entryCount)
+    {
+        var random = new Random(7);
+        var topics = DefaultTopics.Load();
+        var entries = Enumerable.Range(0, entryCount).Select(i =>
+        {
+            var topic = topics[i % topics.Count];
+            var words = string.Join(' ', Enumerable.Range(0, 120).Select(_ => topic.Keywords[random.Next(topic.Keywords.Count)]));
+            var json = JsonSerializer.Serialize(new { id = $"bench-{i}", title = $"{topic.Name}: study {i}", @abstract = $"{topic.Description} {words}", upvotes = random.Next(100) });
+            return (i, JsonDocument.Parse(json).RootElement);
+        }).ToList();
+        await services.GetRequiredService<EntryIngestion>().IngestAsync(entries, "bench", CancellationToken.None);
+
+        var store = services.GetRequiredService<SubscriberStore>();
+        var now = DateTime.UtcNow;
+        await using var connection = await store.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        for (var i = 0; i < subscriberCount; i++)
+        {
+            var subscriber = await store.FindOrCreatePendingAsync(tx, $"reader{i}@bench.test", now);
+            await store.ActivateAsync(tx, subscriber.Id, "daily", now);
+            var topic = topics[random.Next(topics.Count)];
+            await store.ReplaceInterestsAsync(tx, subscriber.Id, [topic.Slug], [topics[random.Next(topics.Count)].Keywords[0]]);
+        }
+
+        await tx.CommitAsync();
+    }
+
+    private static async Task<(long Sent, double Seconds, List<MimeMessage> Samples)> DigestRunAsync(IServiceProvider services)
+    {
+        var clock = Stopwatch.StartNew();
+        long runId;
+        using (var scope = services.CreateScope())
+        {
+            runId = await scope.ServiceProvider.GetRequiredService<DigestRuns>().StartForcedAsync(CancellationToken.None);
+        }
+
+        var runs = services.GetRequiredService<DigestRunStore>();
+        DigestRun run;
+        while ((run = (await runs.GetAsync(runId))!).Status is "queued" or "running")
+        {
+            await Task.Delay(50);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (run.Status != "completed" || run.Sent == 0)
+        {
+            throw new InvalidOperationException($"The bench run ended {run.Status} with {run.Sent} sent, {run.Failed} failed: {run.PausedReason}");
+        }
+
+        // Real digests of this run, rendered again, as the baseline's messages.
+        var samples = new List<MimeMessage>();
+        var store = services.GetRequiredService<DeliveryStore>();
+        var composer = services.GetRequiredService<DigestComposer>();
+        var subscribers = services.GetRequiredService<SubscriberStore>();
+        await using var connection = await store.OpenAsync();
+        for (long subscriberId = 1; samples.Count < 50 && subscriberId < 500; subscriberId++)
+        {
+            var rows = await store.DeliveryIdAsync(connection, runId, subscriberId) is { } deliveryId
+                ? await store.EntriesOfAsync(connection, deliveryId)
+                : [];
+            if (rows.Count > 0 && await subscribers.GetAsync(connection, subscriberId) is { } subscriber)
+            {
+                samples.Add(await composer.ComposeAsync(subscriber, rows));
+            }
+        }
+
+        return (run.Sent, seconds, samples);
+    }
+
+    /// <summary>The floor: MailKit sending pre-built messages, one connection per worker, nothing else.</summary>
+    private static async Task<double> BareMailKitAsync(IServiceProvider services, List<MimeMessage> samples, long count, int connections)
+    {
+        var smtp = services.GetRequiredService<MailKitEmailSender>();
+        var next = -1L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        {
+            using SmtpClient client = await smtp.ConnectAsync(CancellationToken.None);
+            long i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                await client.SendAsync(samples[(int)(i % samples.Count)]);
+            }
+
+            await client.DisconnectAsync(true);
+        }));
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static long Size(MimeMessage message)
+    {
+        using var stream = new MemoryStream();
+        message.WriteTo(stream);
+        return stream.Length;
+    }
+
+    private static int Int(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) && value > 0 ? value : fallback;
+    }
+}
