@@ -5,6 +5,7 @@ using Newsletter.Data;
 using Newsletter.Delivery;
 using Newsletter.Email;
 using Newsletter.Entries;
+using Newsletter.Feeds;
 using Newsletter.Email.MailCatcher;
 using Newsletter.Jobs;
 using Newsletter.Subscriptions;
@@ -32,6 +33,7 @@ public static class Program
         builder.AddSubscriptions(settings, secrets);
         builder.AddEntries();
         builder.AddDelivery(settings);
+        builder.AddFeeds(settings);
 
         var app = builder.Build();
         app.WarnIfOthersCanRead(settings);

@@ -15,6 +15,7 @@ public sealed record StartupSettings(
     JobOptions Jobs,
     DeliveryOptions Delivery,
     DigestOptions Digest,
+    Feeds.FeedOptions Feeds,
     string DataDirectory,
     string TemplatesDirectory,
     string? ConnectionString)
@@ -31,6 +32,8 @@ public sealed record StartupSettings(
         var digest = Bind<DigestOptions>(configuration, DigestOptions.Section, errors);
         errors.AddRange(delivery.Validate());
         errors.AddRange(digest.Validate());
+        var feeds = Bind<Feeds.FeedOptions>(configuration, global::Newsletter.Feeds.FeedOptions.Section, errors);
+        errors.AddRange(feeds.Validate());
 
         if (string.IsNullOrWhiteSpace(newsletter.DataDirectory))
         {
@@ -101,7 +104,7 @@ public sealed record StartupSettings(
             throw new ConfigurationException($"Newsletter:TemplatesDirectory: the folder '{templates}' does not exist.");
         }
 
-        return new StartupSettings(newsletter, smtp, rateLimiting, database, jobs, delivery, digest, dataDirectory, templates,
+        return new StartupSettings(newsletter, smtp, rateLimiting, database, jobs, delivery, digest, feeds, dataDirectory, templates,
             configuration.GetConnectionString("Newsletter"));
     }
 

@@ -1,6 +1,7 @@
 using Hangfire;
 using Newsletter.Configuration;
 using Newsletter.Delivery;
+using Newsletter.Feeds;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Jobs;
@@ -26,6 +27,15 @@ public static class RecurringJobs
         }
 
         jobs.AddOrUpdate<DeliverySupervisorJob>("delivery-supervisor", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        if (settings.Feeds.Sources.Count > 0)
+        {
+            jobs.AddOrUpdate<FeedPollJob>("poll-feeds", j => j.RunAsync(CancellationToken.None), settings.Feeds.PollCron);
+        }
+        else
+        {
+            jobs.RemoveIfExists("poll-feeds");
+        }
+
         // Once at every start too: a crash may have left rows in 'sending' and batches without a worker.
         app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<DeliverySupervisorJob>(j => j.RunAsync(CancellationToken.None));
         return app;
