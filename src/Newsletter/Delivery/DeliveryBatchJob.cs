@@ -116,16 +116,19 @@ public sealed class DeliveryBatchJob(
     }
 
     /// <summary>Claims the delivery and, the first time, chooses and records its entries. Null: nothing to send.</summary>
-    private async Task<Outgoing?> PrepareAsync(DbConnection connection, DueDelivery due, DateTime cutoff, CancellationToken cancellationToken)
+    private async Task<Outgoing?> PrepareAsync(DbConnection connection, DueDelivery candidate, DateTime cutoff, CancellationToken cancellationToken)
     {
         var now = Now();
+        var due = candidate;
         var subscriber = await subscribers.GetAsync(connection, due.SubscriberId);
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
         {
-            if (!await store.ClaimAsync(tx, due.Id, now))
+            if (await store.ClaimAsync(tx, due.Id, now) is not { } claimed)
             {
                 return null; // another worker took it
             }
+
+            due = claimed;
 
             if (subscriber is not { IsActive: true, Paused: false })
             {
@@ -150,17 +153,18 @@ public sealed class DeliveryBatchJob(
         }
 
         var entries = await store.EntriesOfAsync(connection, due.Id);
-        return new Outgoing(subscriber, await composer.ComposeAsync(subscriber, entries), due.Attempts + 1);
+        return new Outgoing(subscriber, await composer.ComposeAsync(subscriber, entries), due.Attempts);
     }
 
     /// <returns>The connection to reuse (null after it broke), and whether this delivery failed.</returns>
     private async Task<(SmtpClient? Client, bool Failed)> DeliverAsync(
         DbConnection connection, SmtpClient? client, DueDelivery due, Outgoing outgoing, CancellationToken cancellationToken)
     {
+        var progress = new TransferProgress();
         try
         {
             client ??= await smtp.ConnectAsync(cancellationToken);
-            await client.SendAsync(outgoing.Message, cancellationToken);
+            await client.SendAsync(outgoing.Message, cancellationToken, progress);
             await store.FinishAsync(connection, due.Id, "sent", outgoing.Message.MessageId, null, Now());
             return (client, false);
         }
@@ -186,7 +190,18 @@ public sealed class DeliveryBatchJob(
                                       || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             outgoing.Error = $"connection: {e.Message}";
-            await RetryOrFailAsync(connection, due, outgoing);
+            if (progress.WholeMessageSent)
+            {
+                // The relay got every byte and may have queued the message before the line dropped:
+                // sending it again could deliver it twice, so it is final and counted instead.
+                await store.FinishAsync(connection, due.Id, "uncertain", outgoing.Message.MessageId,
+                    $"the connection failed after the whole message was sent: {e.Message}", Now());
+            }
+            else
+            {
+                await RetryOrFailAsync(connection, due, outgoing);
+            }
+
             if (client is not null)
             {
                 await DisconnectQuietlyAsync(client);
@@ -230,6 +245,18 @@ public sealed class DeliveryBatchJob(
     }
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Tells whether MailKit wrote the whole message before a failure.</summary>
+    private sealed class TransferProgress : ITransferProgress
+    {
+        public bool WholeMessageSent { get; private set; }
+
+        public void Report(long bytesTransferred, long totalSize) => WholeMessageSent |= totalSize > 0 && bytesTransferred >= totalSize;
+
+        public void Report(long bytesTransferred)
+        {
+        }
+    }
 
     private sealed class Outgoing(Subscriber subscriber, MimeKit.MimeMessage message, long attempt)
     {

@@ -86,8 +86,9 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     public Task<DueDelivery?> NextDueAsync(DbConnection c, long batchId, DateTime now) =>
         c.QuerySingleOrDefaultAsync<DueDelivery>(nextDue, new { BatchId = batchId, Now = now });
 
-    public async Task<bool> ClaimAsync(DbTransaction tx, long deliveryId, DateTime now) =>
-        await tx.Connection!.ExecuteAsync(claim, new { Id = deliveryId, Now = now }, tx) == 1;
+    /// <returns>The claimed row as it is after the claim, or null when another worker has it.</returns>
+    public Task<DueDelivery?> ClaimAsync(DbTransaction tx, long deliveryId, DateTime now) =>
+        tx.Connection!.QuerySingleOrDefaultAsync<DueDelivery>(claim, new { Id = deliveryId, Now = now }, tx);
 
     public async Task<IReadOnlyList<CandidateEntry>> WindowEntriesAsync(DbConnection c, DateTime start, DateTime cutoff, DbTransaction? tx = null) =>
         (await c.QueryAsync<CandidateEntry>(windowEntries, new { Start = start, Cutoff = cutoff }, tx)).AsList();

@@ -17,9 +17,11 @@ WHERE batch_id = @BatchId AND state = 'queued' AND (next_attempt_at IS NULL OR n
 ORDER BY id LIMIT 1;
 
 -- name: claim-delivery
--- Conditional: exactly one worker moves a row from queued to sending.
+-- Conditional: exactly one worker moves a row from queued to sending. Returns the row as it is
+-- now, not as the worker saw it before the claim (another worker may have chosen its entries since).
 UPDATE deliveries SET state = 'sending', claimed_at = @Now, attempts = attempts + 1, updated_at = @Now
-WHERE id = @Id AND state = 'queued';
+WHERE id = @Id AND state = 'queued'
+RETURNING id, subscriber_id AS SubscriberId, attempts, selected_at AS SelectedAt;
 
 -- name: mark-delivery-selected
 -- The digest's content is chosen once; retries resend the same entries.
