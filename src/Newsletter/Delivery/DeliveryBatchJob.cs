@@ -1,11 +1,9 @@
 using System.Data.Common;
-using System.Net.Sockets;
 using Hangfire;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using Newsletter.Email;
-using Newsletter.Subscriptions;
 
 namespace Newsletter.Delivery;
 
@@ -13,37 +11,45 @@ namespace Newsletter.Delivery;
 /// Sends one batch of a run over one SMTP connection. Each delivery is claimed with a conditional
 /// update (queued → sending); its entries are chosen and written to the sent-entries ledger in the
 /// claim's transaction, before the message goes out; then it is marked sent. The SMTP reply decides
-/// the rest: 4xx or a dropped connection → queued again for a later attempt (same content); a 5xx
-/// that condemns the address → failed and the subscriber bounced; any other 5xx → failed. A run
-/// whose deliveries fail <see cref="DeliveryOptions.PauseAfterFailures"/> times in a row pauses.
+/// the rest: a 4xx or a dropped connection → queued again for a later attempt (same content); a 5xx
+/// for the recipient → failed, and the subscriber bounced when the reply condemns the address; a
+/// 5xx for the sender or the message is our relay's problem → the delivery waits and the run pauses.
+/// Run-level failures (connection, sender, message) <see cref="DeliveryOptions.PauseAfterFailures"/>
+/// times in a row pause the run; a single recipient's refusals never do.
 /// </summary>
+[Queue(DeliveryQueue)]
 [AutomaticRetry(Attempts = 0)] // retries are per delivery, below; a crashed job is picked up by the supervisor
 public sealed class DeliveryBatchJob(
     DeliveryStore store,
     DigestRunStore runs,
-    SubscriberStore subscribers,
     DigestPlanner planner,
     DigestComposer composer,
     MailKitEmailSender smtp,
-    SubscriptionService lifecycle,
+    Subscriptions.SubscriptionService lifecycle,
     DeliveryThrottle throttle,
     IBackgroundJobClient jobs,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
     ILogger<DeliveryBatchJob> logger)
 {
-    private readonly DeliveryOptions delivery = options.Value;
+    /// <summary>Batch jobs run on their own Hangfire queue, so a long run never delays confirmations or retries.</summary>
+    public const string DeliveryQueue = "delivery";
 
+    private readonly DeliveryOptions delivery = options.Value;
+    private readonly string leaseOwner = Guid.NewGuid().ToString("N");
+
+    /// <param name="cancellationToken">Hangfire's shutdown token: checked between messages only, so a
+    /// message being sent is finished (MailKit's own timeouts bound that) rather than abandoned mid-way.</param>
     public async Task RunAsync(long batchId, CancellationToken cancellationToken)
     {
-        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var connection = await store.OpenAsync(CancellationToken.None);
         if (await store.RunOfBatchAsync(connection, batchId) is not { } runId)
         {
             return;
         }
 
         using var slot = await throttle.ConnectionAsync(cancellationToken);
-        if (!await store.LeaseAsync(connection, batchId, Now(), delivery.BatchLease))
+        if (!await store.LeaseAsync(connection, batchId, leaseOwner, Now(), delivery.BatchLease))
         {
             return; // another worker holds this batch
         }
@@ -55,54 +61,70 @@ public sealed class DeliveryBatchJob(
         }
         finally
         {
-            await store.ReleaseAsync(connection, batchId);
-            if (await store.NextRetryAsync(connection, batchId) is { } retryAt && retryAt > Now())
+            await store.ReleaseAsync(connection, batchId, leaseOwner);
+            if (await store.NextRetryAsync(connection, batchId) is { } retryAt)
             {
-                jobs.Schedule<DeliveryBatchJob>(j => j.RunAsync(batchId, CancellationToken.None), DateTime.SpecifyKind(retryAt, DateTimeKind.Utc) - Now());
+                var wait = DateTime.SpecifyKind(retryAt, DateTimeKind.Utc) - Now();
+                if (wait > TimeSpan.Zero)
+                {
+                    jobs.Schedule<DeliveryBatchJob>(j => j.RunAsync(batchId, CancellationToken.None), wait);
+                }
+                else
+                {
+                    jobs.Enqueue<DeliveryBatchJob>(j => j.RunAsync(batchId, CancellationToken.None));
+                }
             }
 
             await runs.CompleteIfDoneAsync(runId, Now(), CancellationToken.None);
         }
     }
 
-    private async Task SendAsync(DbConnection connection, long runId, long batchId, CancellationToken cancellationToken)
+    private async Task SendAsync(DbConnection connection, long runId, long batchId, CancellationToken shutdown)
     {
         SmtpClient? client = null;
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!shutdown.IsCancellationRequested)
             {
                 if (await store.RunStateAsync(connection, runId) is not { IsLive: true } run)
                 {
                     return; // paused (or gone): leave the rest queued
                 }
 
-                await store.RenewLeaseAsync(connection, batchId, Now() + delivery.BatchLease);
+                // The rate limit is waited out before the claim, so a row is 'sending' only while it really is.
+                await throttle.MessageAsync(shutdown);
+                if (!await store.RenewLeaseAsync(connection, batchId, leaseOwner, Now() + delivery.BatchLease))
+                {
+                    return; // the lease expired and another worker took the batch over
+                }
+
                 if (await store.NextDueAsync(connection, batchId, Now()) is not { } due)
                 {
                     return;
                 }
 
-                // The rate limit is waited out before the claim, so a row is 'sending' only while it really is.
-                await throttle.MessageAsync(cancellationToken);
-                var message = await PrepareAsync(connection, due, run.CutoffAt, cancellationToken);
-                if (message is null)
+                var outgoing = await PrepareAsync(connection, due, run.CutoffAt);
+                if (outgoing is null)
                 {
                     continue;
                 }
 
-                (client, var failed) = await DeliverAsync(connection, client, due, message, cancellationToken);
-                if (failed && await store.RecordFailureAsync(connection, runId) >= delivery.PauseAfterFailures)
-                {
-                    var reason = $"{delivery.PauseAfterFailures} deliveries failed in a row; the last: {message.Error}";
-                    await store.PauseAsync(connection, runId, reason);
-                    logger.LogWarning("Paused digest run {RunId}: {Reason}", runId, reason);
-                    return;
-                }
-
-                if (!failed)
+                Outcome outcome;
+                (client, outcome) = await DeliverAsync(connection, client, outgoing);
+                if (outcome == Outcome.Sent)
                 {
                     await store.RecordSuccessAsync(connection, runId);
+                }
+                else if (outcome == Outcome.RelayRefusesUs)
+                {
+                    await PauseAsync(connection, runId, $"the relay refused the sender or the message: {outgoing.Error}");
+                    return;
+                }
+                else if (outcome == Outcome.RunLevelFailure
+                         && await store.RecordFailureAsync(connection, runId) >= delivery.PauseAfterFailures)
+                {
+                    await PauseAsync(connection, runId, $"{delivery.PauseAfterFailures} deliveries failed in a row; the last: {outgoing.Error}");
+                    return;
                 }
             }
         }
@@ -116,90 +138,105 @@ public sealed class DeliveryBatchJob(
     }
 
     /// <summary>Claims the delivery and, the first time, chooses and records its entries. Null: nothing to send.</summary>
-    private async Task<Outgoing?> PrepareAsync(DbConnection connection, DueDelivery candidate, DateTime cutoff, CancellationToken cancellationToken)
+    private async Task<Outgoing?> PrepareAsync(DbConnection connection, DueDelivery candidate, DateTime cutoff)
     {
         var now = Now();
-        var due = candidate;
-        var subscriber = await subscribers.GetAsync(connection, due.SubscriberId);
-        await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
+        await using var tx = await connection.BeginTransactionAsync();
+        if (await store.ClaimAsync(tx, candidate.Id, now) is not { } due)
         {
-            if (await store.ClaimAsync(tx, due.Id, now) is not { } claimed)
-            {
-                return null; // another worker took it
-            }
-
-            due = claimed;
-
-            if (subscriber is not { IsActive: true, Paused: false })
-            {
-                await store.FinishAsync(connection, due.Id, "skipped", null, "no longer subscribed or paused", now, tx);
-                await tx.CommitAsync(cancellationToken);
-                return null;
-            }
-
-            if (due.SelectedAt is null)
-            {
-                var picks = await planner.PlanAsync(connection, subscriber, cutoff, tx);
-                await store.RecordSelectionAsync(tx, due.Id, subscriber.Id, picks, cutoff, now);
-                if (picks.Count == 0)
-                {
-                    await store.FinishAsync(connection, due.Id, "skipped", null, "nothing new matched", now, tx);
-                    await tx.CommitAsync(cancellationToken);
-                    return null;
-                }
-            }
-
-            await tx.CommitAsync(cancellationToken);
+            return null; // another worker took it
         }
 
-        var entries = await store.EntriesOfAsync(connection, due.Id);
-        return new Outgoing(subscriber, await composer.ComposeAsync(subscriber, entries), due.Attempts);
+        // Read under the write lock: an unsubscribe, or another run's digest, may have landed since.
+        var subscriber = await store.SubscriberAsync(tx, due.SubscriberId);
+        if (subscriber is not { IsActive: true, Paused: false })
+        {
+            await store.FinishAsync(connection, due.Id, "skipped", null, "no longer subscribed or paused", now, tx);
+            await tx.CommitAsync();
+            return null;
+        }
+
+        if (due.SelectedAt is null)
+        {
+            var picks = await planner.PlanAsync(connection, subscriber, cutoff, tx);
+            var recorded = await store.RecordSelectionAsync(tx, due.Id, subscriber.Id, picks, cutoff, now);
+            if (recorded == 0)
+            {
+                await store.FinishAsync(connection, due.Id, "skipped", null, "nothing new matched", now, tx);
+                await tx.CommitAsync();
+                return null;
+            }
+        }
+
+        await tx.CommitAsync();
+        return new Outgoing(due, subscriber);
     }
 
-    /// <returns>The connection to reuse (null after it broke), and whether this delivery failed.</returns>
-    private async Task<(SmtpClient? Client, bool Failed)> DeliverAsync(
-        DbConnection connection, SmtpClient? client, DueDelivery due, Outgoing outgoing, CancellationToken cancellationToken)
+    private enum Outcome { Sent, RecipientProblem, RunLevelFailure, RelayRefusesUs }
+
+    /// <summary>
+    /// Everything after the claim. Whatever happens here, the row leaves 'sending' unless the process
+    /// dies: sent, retried later, failed, or (when the whole message went out but no reply came) uncertain.
+    /// </summary>
+    private async Task<(SmtpClient? Client, Outcome Outcome)> DeliverAsync(DbConnection connection, SmtpClient? client, Outgoing outgoing)
     {
         var progress = new TransferProgress();
         try
         {
-            client ??= await smtp.ConnectAsync(cancellationToken);
-            await client.SendAsync(outgoing.Message, cancellationToken, progress);
-            await store.FinishAsync(connection, due.Id, "sent", outgoing.Message.MessageId, null, Now());
-            return (client, false);
+            var entries = await store.EntriesOfAsync(connection, outgoing.Due.Id);
+            var message = await composer.ComposeAsync(outgoing.Subscriber, entries, outgoing.Due.Id);
+            client ??= await smtp.ConnectAsync(CancellationToken.None);
+            await client.SendAsync(message, CancellationToken.None, progress);
+            await store.FinishAsync(connection, outgoing.Due.Id, "sent", message.MessageId, null, Now());
+            return (client, Outcome.Sent);
         }
-        catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
+        catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted && SmtpReplies.IsPolicyRefusal(e))
+        {
+            // 5.7.x to RCPT TO ("relay access denied", "authentication required"): our relay's rules,
+            // not the subscriber's address. The delivery waits, and a streak of these pauses the run.
+            outgoing.Error = $"{(int)e.StatusCode} {e.Message}";
+            await RetryOrFailAsync(connection, outgoing);
+            return (client, Outcome.RunLevelFailure);
+        }
+        catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
         {
             outgoing.Error = $"{(int)e.StatusCode} {e.Message}";
-            await store.FinishAsync(connection, due.Id, "failed", null, outgoing.Error, Now());
-            if (SmtpReplies.IsPermanentAddressFailure(e))
+            if ((int)e.StatusCode >= 500)
             {
-                await lifecycle.RecordBounceAsync(due.SubscriberId, outgoing.Error, cancellationToken);
+                await store.FinishAsync(connection, outgoing.Due.Id, "failed", null, outgoing.Error, Now());
+                if (SmtpReplies.IsPermanentAddressFailure(e))
+                {
+                    await lifecycle.RecordBounceAsync(outgoing.Subscriber.Id, outgoing.Error, CancellationToken.None);
+                }
+            }
+            else
+            {
+                await RetryOrFailAsync(connection, outgoing);
             }
 
-            return (client, true);
+            return (client, Outcome.RecipientProblem);
         }
         catch (SmtpCommandException e)
         {
+            // The sender or the message was refused: our relay's configuration, not this subscriber.
             outgoing.Error = $"{(int)e.StatusCode} {e.Message}";
-            await RetryOrFailAsync(connection, due, outgoing);
-            return (client, true);
+            await RetryOrFailAsync(connection, outgoing);
+            return (client, (int)e.StatusCode >= 500 ? Outcome.RelayRefusesUs : Outcome.RunLevelFailure);
         }
-        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or ServiceNotConnectedException
-                                      or ServiceNotAuthenticatedException or TimeoutException
-                                      || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e)
         {
-            outgoing.Error = $"connection: {e.Message}";
+            // Connection lost, TLS or authentication failure, a template error: the row must not stay 'sending'.
+            outgoing.Error = $"{e.GetType().Name}: {e.Message}";
             if (progress.WholeMessageSent)
             {
                 // The relay got every byte and may have queued the message before the line dropped:
                 // sending it again could deliver it twice, so it is final and counted instead.
-                await store.FinishAsync(connection, due.Id, "uncertain", outgoing.Message.MessageId,
+                await store.FinishAsync(connection, outgoing.Due.Id, "uncertain", null,
                     $"the connection failed after the whole message was sent: {e.Message}", Now());
             }
             else
             {
-                await RetryOrFailAsync(connection, due, outgoing);
+                await RetryOrFailAsync(connection, outgoing);
             }
 
             if (client is not null)
@@ -207,22 +244,30 @@ public sealed class DeliveryBatchJob(
                 await DisconnectQuietlyAsync(client);
             }
 
-            return (null, true);
+            logger.LogWarning("Delivery {DeliveryId} did not go out: {Error}", outgoing.Due.Id, outgoing.Error);
+            return (null, Outcome.RunLevelFailure);
         }
     }
 
-    private async Task RetryOrFailAsync(DbConnection connection, DueDelivery due, Outgoing outgoing)
+    private async Task RetryOrFailAsync(DbConnection connection, Outgoing outgoing)
     {
-        if (outgoing.Attempt >= delivery.MaxAttempts)
+        var attempt = outgoing.Due.Attempts;
+        if (attempt >= delivery.MaxAttempts)
         {
-            await store.FinishAsync(connection, due.Id, "failed", null, $"gave up after {outgoing.Attempt} attempts: {outgoing.Error}", Now());
+            await store.FinishAsync(connection, outgoing.Due.Id, "failed", null, $"gave up after {attempt} attempts: {outgoing.Error}", Now());
             return;
         }
 
         var delays = delivery.Delays;
-        var delay = delays[Math.Min(outgoing.Attempt - 1, delays.Length - 1)];
-        await store.RetryLaterAsync(connection, due.Id, Now() + delay, outgoing.Error!, Now());
-        logger.LogInformation("Delivery {DeliveryId} will be retried in {Delay}: {Error}", due.Id, delay, outgoing.Error);
+        var delay = delays[(int)Math.Min(attempt - 1, delays.Length - 1)];
+        await store.RetryLaterAsync(connection, outgoing.Due.Id, Now() + delay, outgoing.Error!, Now());
+        logger.LogInformation("Delivery {DeliveryId} will be retried in {Delay}: {Error}", outgoing.Due.Id, delay, outgoing.Error);
+    }
+
+    private async Task PauseAsync(DbConnection connection, long runId, string reason)
+    {
+        await store.PauseAsync(connection, runId, reason);
+        logger.LogWarning("Paused digest run {RunId}: {Reason}", runId, reason);
     }
 
     private static async Task DisconnectQuietlyAsync(SmtpClient client)
@@ -234,7 +279,7 @@ public sealed class DeliveryBatchJob(
                 await client.DisconnectAsync(quit: true);
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException or OperationCanceledException)
+        catch (Exception)
         {
             // The connection is already gone; nothing more to close.
         }
@@ -258,11 +303,10 @@ public sealed class DeliveryBatchJob(
         }
     }
 
-    private sealed class Outgoing(Subscriber subscriber, MimeKit.MimeMessage message, long attempt)
+    private sealed class Outgoing(DueDelivery due, Subscriptions.Subscriber subscriber)
     {
-        public Subscriber Subscriber { get; } = subscriber;
-        public MimeKit.MimeMessage Message { get; } = message;
-        public long Attempt { get; } = attempt;
+        public DueDelivery Due { get; } = due;
+        public Subscriptions.Subscriber Subscriber { get; } = subscriber;
         public string? Error { get; set; }
     }
 }

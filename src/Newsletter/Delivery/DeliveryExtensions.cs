@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.Extensions.Options;
 using Newsletter.Configuration;
 
@@ -19,6 +20,15 @@ public static class DeliveryExtensions
         builder.Services.AddScoped<DeliveryBatchJob>();
         builder.Services.AddScoped<DigestScheduleJob>();
         builder.Services.AddScoped<DeliverySupervisorJob>();
+        // Digest batches have a server of their own, one worker per SMTP connection: a large run can
+        // neither starve the confirmations and retries on the default queue nor open more connections.
+        builder.Services.AddHangfireServer(options =>
+        {
+            options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:delivery";
+            options.Queues = [DeliveryBatchJob.DeliveryQueue];
+            options.WorkerCount = settings.Delivery.Connections;
+            options.SchedulePollingInterval = settings.Jobs.SchedulePollingInterval;
+        });
         return builder;
     }
 

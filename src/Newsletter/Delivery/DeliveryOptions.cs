@@ -30,10 +30,11 @@ public sealed class DeliveryOptions
     public TimeSpan[] Delays => RetryDelays is { Length: > 0 } configured ? configured : DefaultRetryDelays;
 
     /// <summary>A row still 'sending' this long after its claim lost its worker: it becomes 'uncertain'.</summary>
-    public TimeSpan SendingTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    /// <remarks>Well above the worst SMTP exchange (connect and command timeouts of 30 s each), so a slow but live send is never declared lost.</remarks>
+    public TimeSpan SendingTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How long a batch job holds its batch without renewing; a dead worker's batch is free after it.</summary>
-    public TimeSpan BatchLease { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan BatchLease { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How often the scheduler and the supervisor run.</summary>
     public string ScheduleCron { get; set; } = "*/5 * * * *";

@@ -45,6 +45,7 @@ public sealed class DigestEntryRow
 public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog sql)
 {
     private readonly string leaseBatch = sql["lease-batch"];
+    private readonly string getSubscriber = sql["get-subscriber"];
     private readonly string releaseBatch = sql["release-batch"];
     private readonly string batchRun = sql["get-batch-run"];
     private readonly string nextDue = sql["next-due-delivery"];
@@ -66,7 +67,7 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     private readonly string entriesByIds = sql["list-entries-by-ids"];
     private readonly string deliveryId = sql["get-delivery-id"];
     private readonly string upsertFeedback = sql["upsert-feedback"];
-    private readonly string entryTitle = sql["get-entry-title"];
+    private readonly string entryTitle = sql["get-sent-entry-title"];
     private readonly string startRun = sql["start-run"];
     private readonly string recordSuccess = sql["record-run-success"];
     private readonly string recordFailure = sql["record-run-failure"];
@@ -74,10 +75,13 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => connections.OpenAsync(cancellationToken);
 
-    public async Task<bool> LeaseAsync(DbConnection c, long batchId, DateTime now, TimeSpan lease) =>
-        await c.ExecuteAsync(leaseBatch, new { Id = batchId, Now = now, Until = now + lease }) == 1;
+    public async Task<bool> LeaseAsync(DbConnection c, long batchId, string owner, DateTime now, TimeSpan lease) =>
+        await c.ExecuteAsync(leaseBatch, new { Id = batchId, Owner = owner, Now = now, Until = now + lease }) == 1;
 
-    public Task ReleaseAsync(DbConnection c, long batchId) => c.ExecuteAsync(releaseBatch, new { Id = batchId });
+    public Task ReleaseAsync(DbConnection c, long batchId, string owner) => c.ExecuteAsync(releaseBatch, new { Id = batchId, Owner = owner });
+
+    public Task<Subscriptions.Subscriber?> SubscriberAsync(DbTransaction tx, long subscriberId) =>
+        tx.Connection!.QuerySingleOrDefaultAsync<Subscriptions.Subscriber>(getSubscriber, new { Id = subscriberId }, tx);
 
     public Task<long?> RunOfBatchAsync(DbConnection c, long batchId) => c.ExecuteScalarAsync<long?>(batchRun, new { Id = batchId });
 
@@ -98,16 +102,30 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
 
     public Task<RunState?> RunStateAsync(DbConnection c, long runId) => c.QuerySingleOrDefaultAsync<RunState>(runState, new { Id = runId });
 
-    public Task RenewLeaseAsync(DbConnection c, long batchId, DateTime until) => c.ExecuteAsync(renewLease, new { Id = batchId, Until = until });
+    public async Task<bool> RenewLeaseAsync(DbConnection c, long batchId, string owner, DateTime until) =>
+        await c.ExecuteAsync(renewLease, new { Id = batchId, Owner = owner, Until = until }) == 1;
 
-    /// <summary>Records the digest's content, the sent-entries ledger and the subscriber's next window, in the claim's transaction.</summary>
-    public async Task RecordSelectionAsync(DbTransaction tx, long deliveryId, long subscriberId, IReadOnlyList<DigestPick> picks, DateTime cutoff, DateTime now)
+    /// <summary>
+    /// Records the sent-entries ledger, the digest's content and the subscriber's next window, in the
+    /// claim's transaction. An entry the ledger refuses (already sent) is left out of the digest.
+    /// </summary>
+    /// <returns>How many entries the digest holds.</returns>
+    public async Task<int> RecordSelectionAsync(DbTransaction tx, long deliveryId, long subscriberId, IReadOnlyList<DigestPick> picks, DateTime cutoff, DateTime now)
     {
         var c = tx.Connection!;
-        await c.ExecuteAsync(insertDeliveryEntry, picks.Select((p, i) => new { DeliveryId = deliveryId, p.EntryId, Position = i, p.Score, p.Reason }), tx);
-        await c.ExecuteAsync(insertSentEntry, picks.Select(p => new { SubscriberId = subscriberId, p.EntryId, DeliveryId = deliveryId, Now = now }), tx);
+        var position = 0;
+        foreach (var pick in picks)
+        {
+            var taken = await c.QuerySingleOrDefaultAsync<long?>(insertSentEntry, new { SubscriberId = subscriberId, pick.EntryId, DeliveryId = deliveryId, Now = now }, tx);
+            if (taken is not null)
+            {
+                await c.ExecuteAsync(insertDeliveryEntry, new { DeliveryId = deliveryId, pick.EntryId, Position = position++, pick.Score, pick.Reason }, tx);
+            }
+        }
+
         await c.ExecuteAsync(advanceWindow, new { SubscriberId = subscriberId, Cutoff = cutoff }, tx);
         await c.ExecuteAsync(markSelected, new { Id = deliveryId, Now = now }, tx);
+        return position;
     }
 
     public async Task<IReadOnlyList<DigestEntryRow>> EntriesOfAsync(DbConnection c, long deliveryId) =>
@@ -130,10 +148,11 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     public Task<long?> DeliveryIdAsync(DbConnection c, long runId, long subscriberId) =>
         c.ExecuteScalarAsync<long?>(deliveryId, new { RunId = runId, SubscriberId = subscriberId });
 
-    public async Task<string?> EntryTitleAsync(long entryId, CancellationToken cancellationToken)
+    /// <returns>The title of an entry that was sent to this subscriber, else null.</returns>
+    public async Task<string?> SentEntryTitleAsync(long subscriberId, long entryId, CancellationToken cancellationToken)
     {
         await using var c = await connections.OpenAsync(cancellationToken);
-        return await c.ExecuteScalarAsync<string?>(entryTitle, new { Id = entryId });
+        return await c.ExecuteScalarAsync<string?>(entryTitle, new { Id = entryId, SubscriberId = subscriberId });
     }
 
     public async Task RecordFeedbackAsync(long subscriberId, long entryId, int vote, DateTime now, CancellationToken cancellationToken)

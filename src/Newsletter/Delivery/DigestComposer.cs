@@ -13,7 +13,9 @@ public sealed class DigestComposer(EmailComposer composer, SubscriberTokens toke
 {
     public const int SummaryLength = 260;
 
-    public Task<MimeMessage> ComposeAsync(Subscriber subscriber, IReadOnlyList<DigestEntryRow> entries)
+    /// <param name="deliveryId">When given, the Message-ID is derived from it, so every attempt of one
+    /// delivery carries the same id and receivers can recognise a repeat.</param>
+    public async Task<MimeMessage> ComposeAsync(Subscriber subscriber, IReadOnlyList<DigestEntryRow> entries, long? deliveryId = null)
     {
         var feedback = tokens.Create(TokenPurpose.Feedback, subscriber.Id, subscriber.TokenVersion);
         var unsubscribe = urls.Unsubscribe(tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id, subscriber.TokenVersion));
@@ -34,7 +36,13 @@ public sealed class DigestComposer(EmailComposer composer, SubscriberTokens toke
         var subject = entries.Count == 1
             ? $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 90)}"
             : $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 70)} and {entries.Count - 1} more";
-        return composer.ComposeAsync("digest", model, subscriber.Email, subject, unsubscribe, isList: true);
+        var message = await composer.ComposeAsync("digest", model, subscriber.Email, subject, unsubscribe, isList: true);
+        if (deliveryId is { } id)
+        {
+            message.MessageId = $"digest-{id}@{composer.From().Domain}";
+        }
+
+        return message;
     }
 
     /// <summary>"A, B, C et al." — enough to recognise a paper without a wall of names.</summary>

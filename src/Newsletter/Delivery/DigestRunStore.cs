@@ -33,7 +33,7 @@ public sealed class ScheduleCandidate
 }
 
 /// <summary>Creates runs with their batches and delivery rows, and reports on them.</summary>
-public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog sql)
+public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog sql, TimeProvider clock)
 {
     private readonly string insertRun = sql["insert-digest-run"];
     private readonly string insertBatch = sql["insert-delivery-batch"];
@@ -51,19 +51,33 @@ public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog 
     /// Writes the run, its batches and one delivery row per subscriber in one transaction (and, for
     /// scheduled runs, each subscriber's slot), so a crash leaves either the whole run or none of it.
     /// </summary>
+    /// <remarks>
+    /// The cutoff is read after BEGIN IMMEDIATE: an entry import that commits after this run was
+    /// created also took its arrival time after, so it can never land behind the cutoff unseen.
+    /// A scheduled recipient is included only if this transaction is the one that takes their slot.
+    /// </remarks>
     public async Task<(long RunId, IReadOnlyList<long> Batches)> CreateAsync(
-        string kind, IReadOnlyList<(long SubscriberId, DateTime? Slot)> recipients, int batchSize, DateTime now, CancellationToken cancellationToken)
+        string kind, IReadOnlyList<(long SubscriberId, DateTime? Slot)> recipients, int batchSize, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var taken = new List<long>();
+        foreach (var (subscriberId, slot) in recipients)
+        {
+            if (slot is null || await connection.ExecuteAsync(setLastSlot, new { Id = subscriberId, Slot = slot }, tx) == 1)
+            {
+                taken.Add(subscriberId);
+            }
+        }
+
         var runId = await connection.ExecuteScalarAsync<long>(insertRun, new { Kind = kind, Now = now }, tx);
         var batches = new List<long>();
-        foreach (var chunk in recipients.Chunk(batchSize))
+        foreach (var chunk in taken.Chunk(batchSize))
         {
             var batchId = await connection.ExecuteScalarAsync<long>(insertBatch, new { RunId = runId }, tx);
             batches.Add(batchId);
-            await connection.ExecuteAsync(insertDelivery, chunk.Select(r => new { RunId = runId, BatchId = batchId, r.SubscriberId, Now = now }), tx);
-            await connection.ExecuteAsync(setLastSlot, chunk.Where(r => r.Slot is not null).Select(r => new { Id = r.SubscriberId, r.Slot }), tx);
+            await connection.ExecuteAsync(insertDelivery, chunk.Select(id => new { RunId = runId, BatchId = batchId, SubscriberId = id, Now = now }), tx);
         }
 
         await connection.ExecuteAsync(completeIfDone, new { Id = runId, Now = now }, tx);

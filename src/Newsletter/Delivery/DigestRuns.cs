@@ -16,7 +16,8 @@ public sealed class DigestRuns(DigestRunStore runs, IBackgroundJobClient jobs, I
         return await StartAsync("forced", recipients, cancellationToken);
     }
 
-    public async Task<long> StartScheduledAsync(CancellationToken cancellationToken)
+    /// <param name="evenIfNobodyIsDue">The API answers with a run id either way; the recurring job does not fill the table with empty runs.</param>
+    public async Task<long?> StartScheduledAsync(CancellationToken cancellationToken, bool evenIfNobodyIsDue = true)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var due = new List<(long, DateTime?)>();
@@ -26,6 +27,11 @@ public sealed class DigestRuns(DigestRunStore runs, IBackgroundJobClient jobs, I
             {
                 due.Add((c.Id, slot));
             }
+        }
+
+        if (due.Count == 0 && !evenIfNobodyIsDue)
+        {
+            return null;
         }
 
         return await StartAsync("scheduled", due, cancellationToken);
@@ -49,7 +55,7 @@ public sealed class DigestRuns(DigestRunStore runs, IBackgroundJobClient jobs, I
 
     private async Task<long> StartAsync(string kind, List<(long SubscriberId, DateTime? Slot)> recipients, CancellationToken cancellationToken)
     {
-        var (runId, batches) = await runs.CreateAsync(kind, recipients, options.Value.BatchSize, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var (runId, batches) = await runs.CreateAsync(kind, recipients, options.Value.BatchSize, cancellationToken);
         foreach (var batch in batches)
         {
             jobs.Enqueue<DeliveryBatchJob>(j => j.RunAsync(batch, CancellationToken.None));
@@ -64,7 +70,7 @@ public sealed class DigestRuns(DigestRunStore runs, IBackgroundJobClient jobs, I
 public sealed class DigestScheduleJob(DigestRuns runs)
 {
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
-    public Task RunAsync(CancellationToken cancellationToken) => runs.StartScheduledAsync(cancellationToken);
+    public Task RunAsync(CancellationToken cancellationToken) => runs.StartScheduledAsync(cancellationToken, evenIfNobodyIsDue: false);
 }
 
 /// <summary>

@@ -60,7 +60,7 @@ public static class DigestsApi
             }
         }
 
-        var id = force ? await runs.StartForcedAsync(ct) : await runs.StartScheduledAsync(ct);
+        var id = force ? await runs.StartForcedAsync(ct) : (await runs.StartScheduledAsync(ct))!.Value;
         return Results.Accepted($"/api/digests/{id}", new { id });
     }
 

@@ -6,7 +6,7 @@ namespace Newsletter.Delivery;
 
 /// <summary>
 /// <c>GET /feedback/{token}?entry=&amp;vote=up|down</c> shows the vote with a button; <c>POST</c>
-/// records it. Like every link that acts, the GET changes nothing, so mail scanners that open every
+/// records it. Only entries that were sent to the link's subscriber can be voted on. Like every link that acts, the GET changes nothing, so mail scanners that open every
 /// link cannot vote for the reader. The latest vote for an entry counts.
 /// </summary>
 public static class FeedbackPage
@@ -19,12 +19,12 @@ public static class FeedbackPage
 
     private static async Task<IResult> ShowAsync(string token, long? entry, string? vote, HttpContext context, LinkSubscriber links, DeliveryStore store, PageRenderer pages, CancellationToken ct)
     {
-        if (await links.ResolveAsync(token, TokenPurpose.Feedback, ct) is null)
+        if (await links.ResolveAsync(token, TokenPurpose.Feedback, ct) is not { } subscriber)
         {
             return await pages.InvalidLinkAsync(context);
         }
 
-        if (Vote(vote) is not { } value || entry is null || await store.EntryTitleAsync(entry.Value, ct) is not { } title)
+        if (Vote(vote) is not { } value || entry is null || await store.SentEntryTitleAsync(subscriber.Id, entry.Value, ct) is not { } title)
         {
             return JsonBody.Invalid(entry is null ? "entry" : "vote", "The link names no known entry, or a vote other than up or down.");
         }
@@ -46,9 +46,9 @@ public static class FeedbackPage
             return problem!;
         }
 
-        if (!long.TryParse(form["entry"], out var entry) || await store.EntryTitleAsync(entry, ct) is null)
+        if (!long.TryParse(form["entry"], out var entry) || await store.SentEntryTitleAsync(subscriber.Id, entry, ct) is null)
         {
-            return JsonBody.Invalid("entry", "No entry has this id.");
+            return JsonBody.Invalid("entry", "No entry with this id was sent to you.");
         }
 
         if (Vote(form["vote"]) is not { } value)

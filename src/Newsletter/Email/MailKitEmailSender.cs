@@ -36,7 +36,10 @@ public sealed class MailKitEmailSender(IOptions<SmtpOptions> options, MailCatche
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(host, port, cancellationToken);
+                // Linux would wait ~2 minutes for an unanswered SYN; the SMTP timeout bounds it instead.
+                using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                connectTimeout.CancelAfter(smtp.Timeout);
+                await socket.ConnectAsync(host, port, connectTimeout.Token);
             }
             catch
             {

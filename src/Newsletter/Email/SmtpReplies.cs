@@ -25,6 +25,13 @@ public static partial class SmtpReplies
             : (int)e.StatusCode is 550 or 551 or 553;
     }
 
+    /// <summary>A 5.7.x reply: refused by policy (relaying, authentication, sender reputation), not for the address.</summary>
+    public static bool IsPolicyRefusal(SmtpCommandException e)
+    {
+        var enhanced = EnhancedCode().Match(e.Message);
+        return (int)e.StatusCode >= 500 && enhanced.Success && enhanced.Groups[1].Value == "7";
+    }
+
     [GeneratedRegex(@"^\s*5\.(\d{1,3})\.\d{1,3}\b")]
     private static partial Regex EnhancedCode();
 }

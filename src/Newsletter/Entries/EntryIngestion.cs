@@ -26,10 +26,12 @@ public sealed class EntryIngestion(EntryStore entries, TimeProvider clock, ILogg
             }
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
         int created = 0, updated = 0, duplicates = 0;
         await using var connection = await entries.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        // Taken under the write lock (BEGIN IMMEDIATE), so arrival times follow commit order and no
+        // entry can arrive "before" the cutoff of a digest run that was committed ahead of it.
+        var now = clock.GetUtcNow().UtcDateTime;
         foreach (var entry in valid)
         {
             switch (await entries.UpsertAsync(tx, entry, source, now))

@@ -7,7 +7,8 @@ public static class ImportVerb
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var file = args.FirstOrDefault(a => !a.StartsWith('-'));
+        // The file is the first argument that is not an option or an option's value.
+        var file = args.Where((a, i) => !a.StartsWith('-') && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).FirstOrDefault();
         if (file is null)
         {
             await Console.Error.WriteLineAsync("Usage: import FILE.jsonl|FILE.json [configuration options]");

@@ -15,16 +15,17 @@ namespace Newsletter.Feeds;
 /// </summary>
 public static partial class FeedParser
 {
-    public static IReadOnlyList<JsonElement> Parse(Stream xml)
+    /// <param name="feedName">Non-arXiv ids (GUIDs, tags) are only unique within their feed, so they are prefixed with it.</param>
+    public static IReadOnlyList<JsonElement> Parse(Stream xml, string? feedName = null)
     {
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
         using var reader = XmlReader.Create(xml, settings);
         var document = XDocument.Load(reader);
         var items = document.Descendants().Where(e => e.Name.LocalName is "item" or "entry");
-        return items.Select(ToEntry).Where(e => e is not null).Select(e => e!.Value).ToList();
+        return items.Select(i => ToEntry(i, feedName)).Where(e => e is not null).Select(e => e!.Value).ToList();
     }
 
-    private static JsonElement? ToEntry(XElement item)
+    private static JsonElement? ToEntry(XElement item, string? feedName)
     {
         var title = Text(item, "title");
         if (string.IsNullOrWhiteSpace(title))
@@ -34,9 +35,14 @@ public static partial class FeedParser
 
         var link = Link(item);
         var id = Identifier(Text(item, "guid") ?? Text(item, "id"));
+        if (id is not null && feedName is not null && !Entries.SourceKeys.ForId(id).Key.StartsWith("arxiv:", StringComparison.Ordinal))
+        {
+            id = $"{feedName}:{id}";
+        }
+
         var entry = new Dictionary<string, object?>
         {
-            ["title"] = Collapse(title),
+            ["title"] = Collapse(WebUtility.HtmlDecode(title)),
             ["abstract"] = Abstract(Text(item, "description") ?? Text(item, "summary") ?? Text(item, "content")),
             ["url"] = link,
             ["authors"] = Authors(item),

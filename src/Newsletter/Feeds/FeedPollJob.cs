@@ -67,15 +67,22 @@ public sealed class FeedPollJob(
 
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             using var limited = new MemoryStream();
-            await body.CopyToAsync(limited, cancellationToken);
-            if (limited.Length > MaxFeedBytes)
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                await FailAsync(source, 200, $"the feed is larger than {MaxFeedBytes:N0} bytes", now, cancellationToken);
-                return;
+                // Counted while reading: a chunked answer has no length to check beforehand.
+                if (limited.Length + read > MaxFeedBytes)
+                {
+                    await FailAsync(source, 200, $"the feed is larger than {MaxFeedBytes:N0} bytes", now, cancellationToken);
+                    return;
+                }
+
+                limited.Write(buffer, 0, read);
             }
 
             limited.Position = 0;
-            var items = FeedParser.Parse(limited);
+            var items = FeedParser.Parse(limited, source.Name);
             var result = await ingestion.IngestAsync(items.Select((e, i) => (i, e)), $"feed:{source.Name}", cancellationToken);
             await states.SaveAsync(source, 200, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"),
                 result.Rejected.Count > 0 ? $"{result.Rejected.Count} items rejected; first: {result.Rejected[0].Reason}" : null,

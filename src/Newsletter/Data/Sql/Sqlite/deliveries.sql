@@ -1,10 +1,11 @@
 -- name: lease-batch
 -- One worker at a time per batch; an expired lease (the worker died) can be taken over.
-UPDATE delivery_batches SET lease_until = @Until WHERE id = @Id AND (lease_until IS NULL OR lease_until < @Now);
+UPDATE delivery_batches SET lease_until = @Until, lease_owner = @Owner
+WHERE id = @Id AND (lease_until IS NULL OR lease_until < @Now);
 
 -- name: release-batch
--- Let the next job (a scheduled retry, or another process) take the batch at once.
-UPDATE delivery_batches SET lease_until = NULL WHERE id = @Id;
+-- Let the next job (a scheduled retry, or another process) take the batch at once; only the holder may.
+UPDATE delivery_batches SET lease_until = NULL, lease_owner = NULL WHERE id = @Id AND lease_owner = @Owner;
 
 -- name: get-batch-run
 -- The run a batch belongs to.
@@ -59,10 +60,11 @@ WHERE r.status IN ('queued', 'running') AND d.state = 'queued'
 
 -- name: list-window-entries
 -- Every entry that arrived in a window; the batch job indexes a window once for all its subscribers.
+-- Newest first, so a cap would cut the oldest (statistics-only) entries, not the new ones.
 SELECT id, title, abstract, upvotes, arrived_at AS ArrivedAt FROM entries
 WHERE arrived_at > @Start AND arrived_at <= @Cutoff
-ORDER BY arrived_at, id
-LIMIT 5000;
+ORDER BY arrived_at DESC, id DESC
+LIMIT 50000;
 
 -- name: list-sent-in-window
 -- What a subscriber was already sent from a window (a newer arXiv version is the same entry).
@@ -74,8 +76,8 @@ WHERE s.subscriber_id = @SubscriberId AND e.arrived_at > @Start AND e.arrived_at
 SELECT status, cutoff_at AS CutoffAt FROM digest_runs WHERE id = @Id;
 
 -- name: renew-batch-lease
--- The holder extends its own lease while it works.
-UPDATE delivery_batches SET lease_until = @Until WHERE id = @Id;
+-- The holder extends its own lease while it works; no row changed means it lost the lease.
+UPDATE delivery_batches SET lease_until = @Until WHERE id = @Id AND lease_owner = @Owner;
 
 -- name: insert-delivery-entry
 -- The digest's content, in order.
@@ -83,10 +85,12 @@ INSERT INTO delivery_entries (delivery_id, entry_id, position, score, reason)
 VALUES (@DeliveryId, @EntryId, @Position, @Score, @Reason);
 
 -- name: insert-sent-entry
--- The ledger: the primary key refuses a second send of one entry to one subscriber.
+-- The ledger: the primary key refuses a second send of one entry to one subscriber; only entries
+-- that come back here go into the digest.
 INSERT INTO sent_entries (subscriber_id, entry_id, delivery_id, created_at)
 VALUES (@SubscriberId, @EntryId, @DeliveryId, @Now)
-ON CONFLICT (subscriber_id, entry_id) DO NOTHING;
+ON CONFLICT (subscriber_id, entry_id) DO NOTHING
+RETURNING entry_id;
 
 -- name: advance-digest-window
 -- Entries up to the run's cutoff have been offered to this subscriber: the next digest starts after it.
@@ -113,6 +117,7 @@ FROM entries WHERE id IN @Ids;
 INSERT INTO feedback (subscriber_id, entry_id, vote, created_at) VALUES (@SubscriberId, @EntryId, @Vote, @Now)
 ON CONFLICT (subscriber_id, entry_id) DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at;
 
--- name: get-entry-title
--- For the feedback page.
-SELECT title FROM entries WHERE id = @Id;
+-- name: get-sent-entry-title
+-- For the feedback page: only an entry that was sent to this subscriber can be voted on.
+SELECT e.title FROM entries e JOIN sent_entries s ON s.entry_id = e.id
+WHERE e.id = @Id AND s.subscriber_id = @SubscriberId;

@@ -22,8 +22,8 @@ SELECT id, frequency, delivery_hour AS DeliveryHour, time_zone AS TimeZone, last
 FROM subscribers WHERE status = 'active' AND paused = 0;
 
 -- name: set-last-slot
--- Written in the run's transaction: a catch-up after downtime sees the slot taken and sends once.
-UPDATE subscribers SET last_slot_at = @Slot WHERE id = @Id;
+-- Written in the run's transaction, and only forward: of two runs racing for one slot, one gets it.
+UPDATE subscribers SET last_slot_at = @Slot WHERE id = @Id AND (last_slot_at IS NULL OR last_slot_at < @Slot);
 
 -- name: get-digest-run
 -- The run and its progress, for the API and the batch jobs.
