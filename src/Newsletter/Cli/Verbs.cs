@@ -9,6 +9,20 @@ namespace Newsletter.Cli;
 /// </summary>
 public static class Verbs
 {
+    /// <summary>False (with a message on standard error) when the file is missing; says where a relative path was looked for.</summary>
+    public static async Task<bool> FileExistsAsync(string path)
+    {
+        if (File.Exists(path))
+        {
+            return true;
+        }
+
+        // `dotnet run --project` starts the program in the project's folder, not the shell's.
+        var hint = Path.IsPathRooted(path) ? "" : $" (looked in {Environment.CurrentDirectory}; give an absolute path, e.g. \"$PWD/{path}\")";
+        await Console.Error.WriteLineAsync($"{path}: no such file{hint}.");
+        return false;
+    }
+
     private const string Usage = """
         Usage: Newsletter [verb] [options]
 

@@ -19,6 +19,20 @@ public sealed class EntryFile : IDisposable
     /// <summary>The entries with their line number (.jsonl) or array index (.json).</summary>
     public List<(int Position, JsonElement Element)> Entries { get; } = [];
 
+    /// <summary>Reads the file for a verb: null, with the reason on standard error, when it cannot be imported at all.</summary>
+    public static async Task<EntryFile?> ReadForVerbAsync(string path)
+    {
+        try
+        {
+            return Read(path);
+        }
+        catch (EntryFileException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return null;
+        }
+    }
+
     public static EntryFile Read(string path)
     {
         var file = new EntryFile();

@@ -15,22 +15,13 @@ public static class ImportVerb
             return 2;
         }
 
-        if (!File.Exists(file))
+        if (!await Cli.Verbs.FileExistsAsync(file))
         {
-            // `dotnet run --project` starts the program in the project's folder, not the shell's.
-            var hint = Path.IsPathRooted(file) ? "" : $" (looked in {Environment.CurrentDirectory}; give an absolute path, e.g. \"$PWD/{file}\")";
-            await Console.Error.WriteLineAsync($"{file}: no such file{hint}.");
             return 2;
         }
 
-        EntryFile entries;
-        try
+        if (await EntryFile.ReadForVerbAsync(file) is not { } entries)
         {
-            entries = EntryFile.Read(file);
-        }
-        catch (EntryFileException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
             return 1;
         }
 

@@ -24,23 +24,13 @@ public static class MatchVerb
             return 2;
         }
 
-        foreach (var path in new[] { entriesPath, interestsPath })
+        if (!await Cli.Verbs.FileExistsAsync(entriesPath) || !await Cli.Verbs.FileExistsAsync(interestsPath))
         {
-            if (!File.Exists(path))
-            {
-                await Console.Error.WriteLineAsync($"{path}: no such file (looked in {Environment.CurrentDirectory}).");
-                return 2;
-            }
+            return 2;
         }
 
-        EntryFile file;
-        try
+        if (await EntryFile.ReadForVerbAsync(entriesPath) is not { } file)
         {
-            file = EntryFile.Read(entriesPath);
-        }
-        catch (EntryFileException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
             return 1;
         }
 
