@@ -111,8 +111,9 @@ public sealed class DeliveryBatchJob(
 
                 Outcome outcome;
                 (client, outcome) = await DeliverAsync(connection, client, outgoing);
-                if (outcome == Outcome.Sent)
+                if (outcome == Outcome.Sent && run.ConsecutiveFailures > 0)
                 {
+                    // Only when there is a streak to end: a write per message would queue on SQLite's one write lock.
                     await store.RecordSuccessAsync(connection, runId);
                 }
                 else if (outcome == Outcome.RelayRefusesUs)

@@ -8,6 +8,7 @@ public sealed class RunState
 {
     public string Status { get; init; } = "";
     public DateTime CutoffAt { get; init; }
+    public long ConsecutiveFailures { get; init; }
 
     public bool IsLive => Status is "queued" or "running";
 }

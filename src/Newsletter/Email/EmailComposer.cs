@@ -9,8 +9,8 @@ namespace Newsletter.Email;
 
 /// <summary>
 /// Builds a complete message from the pair of templates <c>email/{name}.html</c> and
-/// <c>email/{name}.text</c> (each inside its layout): multipart/alternative, CSS inlined into the
-/// HTML (mail clients drop style sheets), a Message-ID on the From domain and a Date.
+/// <c>email/{name}.text</c> (each inside its layout): multipart/alternative, with the CSS already
+/// inlined in the templates (mail clients drop style sheets), a Message-ID on the From domain and a Date.
 /// </summary>
 public sealed class EmailComposer(
     TemplateRenderer templates,
@@ -28,10 +28,9 @@ public sealed class EmailComposer(
             ["subject"] = subject,
             ["unsubscribe_url"] = unsubscribeUrl,
         };
+        // The templates' CSS was inlined when they were loaded (EmailCssInliner), not per message.
         var html = await templates.RenderAsync($"email/{name}.html", model, html: true, globals);
         var text = await templates.RenderAsync($"email/{name}.text", model, html: false, globals);
-        using var premailer = new PreMailer.Net.PreMailer(html);
-        html = premailer.MoveCssInline(removeStyleElements: false, stripIdAndClassAttributes: false, removeComments: true).Html;
 
         var from = From();
         var message = new MimeMessage

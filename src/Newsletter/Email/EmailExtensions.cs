@@ -10,7 +10,7 @@ public static class EmailExtensions
     public static WebApplicationBuilder AddEmail(this WebApplicationBuilder builder, StartupSettings settings)
     {
         builder.Services.AddSingleton(Options.Create(settings.Smtp));
-        builder.Services.AddSingleton(new TemplateRenderer(settings.TemplatesDirectory));
+        builder.Services.AddSingleton(new TemplateRenderer(settings.TemplatesDirectory, InlineEmailCss));
         builder.Services.AddSingleton(new Mailbox(Path.Combine(settings.DataDirectory, "mailbox")));
         // Registered before Hangfire's server, so the catcher listens before the first job sends.
         builder.Services.AddSingleton<MailCatcherServer>();
@@ -19,5 +19,17 @@ public static class EmailExtensions
         builder.Services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<MailKitEmailSender>());
         builder.Services.AddSingleton<EmailComposer>();
         return builder;
+    }
+
+    /// <summary>Email HTML templates get their CSS inlined once, here; pages and text templates are left as written.</summary>
+    private static string InlineEmailCss(string name, string source, IReadOnlyDictionary<string, string> sources)
+    {
+        if (!name.StartsWith("email/", StringComparison.Ordinal) || !name.EndsWith(".html", StringComparison.Ordinal))
+        {
+            return source;
+        }
+
+        var layout = sources.GetValueOrDefault("email/_layout.html", "");
+        return EmailCssInliner.Inline(source, layout, isLayout: name == "email/_layout.html");
     }
 }

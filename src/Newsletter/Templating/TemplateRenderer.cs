@@ -16,14 +16,17 @@ public sealed class TemplateRenderer
     private readonly Dictionary<string, IFluidTemplate> templates = new(StringComparer.Ordinal);
     private readonly TemplateOptions options = new();
 
-    public TemplateRenderer(string directory)
+    /// <param name="prepare">Rewrites a template's source before it is parsed (the email CSS inliner), given its name and every source.</param>
+    public TemplateRenderer(string directory, Func<string, string, IReadOnlyDictionary<string, string>, string>? prepare = null)
     {
         Directory = directory;
         var parser = new FluidParser();
-        foreach (var path in System.IO.Directory.EnumerateFiles(directory, "*.liquid", SearchOption.AllDirectories))
+        var sources = System.IO.Directory.EnumerateFiles(directory, "*.liquid", SearchOption.AllDirectories)
+            .ToDictionary(path => Path.GetRelativePath(directory, path).Replace('\\', '/')[..^".liquid".Length], File.ReadAllText);
+        foreach (var (name, source) in sources)
         {
-            var name = Path.GetRelativePath(directory, path).Replace('\\', '/')[..^".liquid".Length];
-            if (!parser.TryParse(File.ReadAllText(path), out var template, out var error))
+            var path = Path.Combine(directory, name + ".liquid");
+            if (!parser.TryParse(prepare?.Invoke(name, source, sources) ?? source, out var template, out var error))
             {
                 throw new InvalidOperationException($"Template {path} does not parse: {error}");
             }

@@ -73,7 +73,7 @@ WHERE s.subscriber_id = @SubscriberId AND e.arrived_at > @Start AND e.arrived_at
 
 -- name: get-run-state
 -- Checked before each message: a paused run stops its batches.
-SELECT status, cutoff_at AS CutoffAt FROM digest_runs WHERE id = @Id;
+SELECT status, cutoff_at AS CutoffAt, consecutive_failures AS ConsecutiveFailures FROM digest_runs WHERE id = @Id;
 
 -- name: renew-batch-lease
 -- The holder extends its own lease while it works; no row changed means it lost the lease.
