@@ -22,6 +22,7 @@ namespace Newsletter.Delivery;
 public sealed class DeliveryBatchJob(
     DeliveryStore store,
     DigestRunStore runs,
+    Subscriptions.SubscriberStore subscribers,
     DigestPlanner planner,
     DigestComposer composer,
     MailKitEmailSender smtp,
@@ -149,7 +150,7 @@ public sealed class DeliveryBatchJob(
         }
 
         // Read under the write lock: an unsubscribe, or another run's digest, may have landed since.
-        var subscriber = await store.SubscriberAsync(tx, due.SubscriberId);
+        var subscriber = await subscribers.GetAsync(connection, due.SubscriberId, tx);
         if (subscriber is not { IsActive: true, Paused: false })
         {
             await store.FinishAsync(connection, due.Id, "skipped", null, "no longer subscribed or paused", now, tx);

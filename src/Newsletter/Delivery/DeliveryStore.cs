@@ -46,7 +46,6 @@ public sealed class DigestEntryRow
 public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog sql)
 {
     private readonly string leaseBatch = sql["lease-batch"];
-    private readonly string getSubscriber = sql["get-subscriber"];
     private readonly string releaseBatch = sql["release-batch"];
     private readonly string batchRun = sql["get-batch-run"];
     private readonly string nextDue = sql["next-due-delivery"];
@@ -80,9 +79,6 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
         await c.ExecuteAsync(leaseBatch, new { Id = batchId, Owner = owner, Now = now, Until = now + lease }) == 1;
 
     public Task ReleaseAsync(DbConnection c, long batchId, string owner) => c.ExecuteAsync(releaseBatch, new { Id = batchId, Owner = owner });
-
-    public Task<Subscriptions.Subscriber?> SubscriberAsync(DbTransaction tx, long subscriberId) =>
-        tx.Connection!.QuerySingleOrDefaultAsync<Subscriptions.Subscriber>(getSubscriber, new { Id = subscriberId }, tx);
 
     public Task<long?> RunOfBatchAsync(DbConnection c, long batchId) => c.ExecuteScalarAsync<long?>(batchRun, new { Id = batchId });
 

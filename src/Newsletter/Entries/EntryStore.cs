@@ -14,7 +14,6 @@ public sealed class EntryStore(IDbConnectionFactory connections, SqlCatalog sql)
     private readonly string insert = sql["insert-entry"];
     private readonly string updateVersion = sql["update-entry-version"];
     private readonly string refreshUpvotes = sql["refresh-entry-upvotes"];
-    private readonly string count = sql["count-entries"];
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => connections.OpenAsync(cancellationToken);
 
@@ -38,11 +37,6 @@ public sealed class EntryStore(IDbConnectionFactory connections, SqlCatalog sql)
         return EntryOutcome.Duplicate;
     }
 
-    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(count);
-    }
 
     private static object Parameters(EntryInput entry, string source, DateTime now, long id) => new
     {

@@ -23,7 +23,3 @@ WHERE id = @Id;
 -- name: refresh-entry-upvotes
 -- A duplicate can still carry newer popularity (trending pages count up through the day).
 UPDATE entries SET upvotes = @Upvotes, updated_at = @Now WHERE id = @Id AND upvotes < @Upvotes;
-
--- name: count-entries
--- For the admin summary and tests.
-SELECT COUNT(*) FROM entries;
