@@ -8,6 +8,7 @@ using Newsletter.Entries;
 using Newsletter.Feeds;
 using Newsletter.Email.MailCatcher;
 using Newsletter.Jobs;
+using Newsletter.Matching;
 using Newsletter.Subscriptions;
 using Newsletter.Templating;
 using Newsletter.Web;
@@ -32,6 +33,7 @@ public static class Program
         builder.AddJobs(settings);
         builder.AddSubscriptions(settings, secrets);
         builder.AddEntries();
+        builder.AddMatching(settings);
         builder.AddDelivery(settings);
         builder.AddFeeds(settings);
 

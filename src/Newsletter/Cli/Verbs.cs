@@ -34,6 +34,10 @@ public static class Verbs
           match --entries FILE.jsonl --interests FILE.txt [--top N]
                         Rank the entries for each interest line as the digest would; one JSON
                         line per interest: {"interest", "results": [{"id", "score", "why"}]}.
+          eval [--set DIR]
+                        Measure matching on the labelled relevance set: nDCG@10, precision@5 and
+                        recall@10 for keywords, embeddings and their fusion; then a simulated
+                        reader's digest precision with and without learning from ratings.
           bench [--subscribers N] [--entries M] [--connections C]
                         A real digest run to an SMTP sink on loopback, next to bare MailKit
                         sending the same messages to the same sink; prints both rates and the ratio.
@@ -65,6 +69,8 @@ public static class Verbs
                     return await Entries.ImportVerb.RunAsync(rest);
                 case "match":
                     return await Matching.MatchVerb.RunAsync(rest);
+                case "eval":
+                    return await Matching.Evaluation.EvalVerb.RunAsync(rest);
                 case "bench":
                     return await Bench.BenchVerb.RunAsync(rest);
                 default:

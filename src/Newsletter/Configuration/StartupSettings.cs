@@ -16,6 +16,7 @@ public sealed record StartupSettings(
     DeliveryOptions Delivery,
     DigestOptions Digest,
     Feeds.FeedOptions Feeds,
+    Matching.MatchingOptions Matching,
     string DataDirectory,
     string TemplatesDirectory,
     string? ConnectionString)
@@ -34,6 +35,8 @@ public sealed record StartupSettings(
         errors.AddRange(digest.Validate());
         var feeds = Bind<Feeds.FeedOptions>(configuration, global::Newsletter.Feeds.FeedOptions.Section, errors);
         errors.AddRange(feeds.Validate());
+        var matching = Bind<Matching.MatchingOptions>(configuration, global::Newsletter.Matching.MatchingOptions.Section, errors);
+        errors.AddRange(matching.Validate());
 
         if (string.IsNullOrWhiteSpace(newsletter.DataDirectory))
         {
@@ -104,7 +107,7 @@ public sealed record StartupSettings(
             throw new ConfigurationException($"Newsletter:TemplatesDirectory: the folder '{templates}' does not exist.");
         }
 
-        return new StartupSettings(newsletter, smtp, rateLimiting, database, jobs, delivery, digest, feeds, dataDirectory, templates,
+        return new StartupSettings(newsletter, smtp, rateLimiting, database, jobs, delivery, digest, feeds, matching, dataDirectory, templates,
             configuration.GetConnectionString("Newsletter"));
     }
 

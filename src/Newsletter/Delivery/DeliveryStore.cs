@@ -91,8 +91,8 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     public Task<DueDelivery?> ClaimAsync(DbTransaction tx, long deliveryId, DateTime now) =>
         tx.Connection!.QuerySingleOrDefaultAsync<DueDelivery>(claim, new { Id = deliveryId, Now = now }, tx);
 
-    public async Task<IReadOnlyList<CandidateEntry>> WindowEntriesAsync(DbConnection c, DateTime start, DateTime cutoff, DbTransaction? tx = null) =>
-        (await c.QueryAsync<CandidateEntry>(windowEntries, new { Start = start, Cutoff = cutoff }, tx)).AsList();
+    public async Task<IReadOnlyList<CandidateEntry>> WindowEntriesAsync(DbConnection c, DateTime start, DateTime cutoff, string model, DbTransaction? tx = null) =>
+        (await c.QueryAsync<CandidateEntry>(windowEntries, new { Start = start, Cutoff = cutoff, Model = model }, tx)).AsList();
 
     public async Task<HashSet<long>> SentInWindowAsync(DbConnection c, long subscriberId, DateTime start, DateTime cutoff, DbTransaction? tx = null) =>
         (await c.QueryAsync<long>(sentInWindow, new { SubscriberId = subscriberId, Start = start, Cutoff = cutoff }, tx)).ToHashSet();

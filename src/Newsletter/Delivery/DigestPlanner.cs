@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Newsletter.Matching;
+using Newsletter.Matching.Embeddings;
+using Newsletter.Matching.Learning;
 using Newsletter.Subscriptions;
 using Newsletter.Subscriptions.Topics;
 
@@ -11,7 +13,9 @@ namespace Newsletter.Delivery;
 /// batch: each window of entries is read and indexed once, however many subscribers share it.
 /// Used by the batch job (which then records the plan) and by the admin preview (which does not).
 /// </summary>
-public sealed class DigestPlanner(DeliveryStore store, SubscriberStore subscribers, TopicStore topicStore, IEntryMatcher matcher, IOptions<DigestOptions> options)
+public sealed class DigestPlanner(
+    DeliveryStore store, SubscriberStore subscribers, TopicStore topicStore, IEntryMatcher matcher, InterestPreparation interests,
+    EmbeddingStore embeddings, ITextEmbedder embedder, MatchingOptions matching, IOptions<DigestOptions> options)
 {
     private readonly Dictionary<(DateTime, DateTime), (IReadOnlyList<CandidateEntry> Entries, IMatchingCorpus Corpus)> windows = [];
     private IReadOnlyDictionary<string, Topic>? topics;
@@ -21,20 +25,22 @@ public sealed class DigestPlanner(DeliveryStore store, SubscriberStore subscribe
     public DateTime WindowStart(Subscriber subscriber, DateTime cutoff) => subscriber.DigestWindowStart ?? cutoff - options.Value.Lookback;
 
     /// <summary>
-    /// BM25's term statistics need more documents than one day's few entries: a window of one entry
-    /// makes every word look common. Entries are indexed over at least this span before the cutoff;
-    /// only those in the subscriber's own window can be picked.
+    /// BM25's term statistics, and each interest's adaptive bar, need more documents than one day's
+    /// few entries: a window of one entry makes every word look common and every score look high.
+    /// Entries are indexed over at least this span before the cutoff; only those in the subscriber's
+    /// own window can be picked.
     /// </summary>
     public static readonly TimeSpan StatisticsSpan = TimeSpan.FromDays(30);
 
+    /// <param name="tx">The claim's write transaction, if any: nothing is written while it is held.</param>
     public async Task<IReadOnlyList<DigestPick>> PlanAsync(DbConnection connection, Subscriber subscriber, DateTime cutoff, DbTransaction? tx = null)
     {
         var start = WindowStart(subscriber, cutoff);
         var indexFrom = start < cutoff - StatisticsSpan ? start : cutoff - StatisticsSpan;
         if (!windows.TryGetValue((indexFrom, cutoff), out var window))
         {
-            var entries = await store.WindowEntriesAsync(connection, indexFrom, cutoff, tx);
-            window = (entries, matcher.Index(entries.Select(e => new MatchableEntry(e.Id, e.Title, e.Abstract)).ToList()));
+            var entries = await store.WindowEntriesAsync(connection, indexFrom, cutoff, embedder.Model, tx);
+            window = (entries, matcher.Index(entries.Select(e => new MatchableEntry(e.Id, e.Title, e.Abstract) { Vector = e.Vector }).ToList()));
             windows[(indexFrom, cutoff)] = window;
         }
 
@@ -47,6 +53,10 @@ public sealed class DigestPlanner(DeliveryStore store, SubscriberStore subscribe
 
         topics ??= (await topicStore.ListActiveAsync()).ToDictionary(t => t.Slug, StringComparer.Ordinal);
         var settings = await subscribers.GetSettingsAsync(subscriber.Id);
-        return DigestSelector.Select(window.Entries, allowed, InterestItems.For(settings, topics), window.Corpus, options.Value);
+        var items = await interests.PrepareAsync(InterestItems.For(settings, topics), persist: tx is null);
+        var profile = matching.Mode == MatchingMode.Lexical
+            ? ReaderProfile.Empty(matching)
+            : ReaderProfile.Learn(await embeddings.RatedEntriesAsync(embedder.Model, subscriber.Id), matching);
+        return DigestSelector.Select(window.Entries, allowed, items, window.Corpus, options.Value, profile);
     }
 }

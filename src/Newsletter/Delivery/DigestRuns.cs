@@ -8,10 +8,11 @@ namespace Newsletter.Delivery;
 /// The run, its batches and delivery rows are committed first; only then is one Hangfire job
 /// enqueued per batch (never one per email).
 /// </summary>
-public sealed class DigestRuns(DigestRunStore runs, IBackgroundJobClient jobs, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DigestRuns> logger)
+public sealed class DigestRuns(DigestRunStore runs, PlanningWarmup warmup, IBackgroundJobClient jobs, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DigestRuns> logger)
 {
     public async Task<long> StartForcedAsync(CancellationToken cancellationToken)
     {
+        await warmup.RunAsync(cancellationToken);
         var recipients = (await runs.SendableSubscribersAsync(cancellationToken)).Select(id => (id, (DateTime?)null)).ToList();
         return await StartAsync("forced", recipients, cancellationToken);
     }
@@ -33,6 +34,8 @@ public sealed class DigestRuns(DigestRunStore runs, IBackgroundJobClient jobs, I
         {
             return null;
         }
+
+        await warmup.RunAsync(cancellationToken);
 
         return await StartAsync("scheduled", due, cancellationToken);
     }

@@ -1,4 +1,5 @@
 using Newsletter.Matching;
+using Newsletter.Matching.Learning;
 
 namespace Newsletter.Delivery;
 
@@ -10,25 +11,40 @@ public sealed class CandidateEntry
     public string Abstract { get; init; } = "";
     public long Upvotes { get; init; }
     public DateTime ArrivedAt { get; init; }
+
+    /// <summary>The stored embedding as read (half floats); <see cref="Vector"/> unpacks it once.</summary>
+    public byte[]? VectorBlob { get; init; }
+
+    public float[]? Vector
+    {
+        get => vector ??= VectorBlob is null ? null : Matching.Embeddings.VectorBlob.Unpack(VectorBlob);
+        init => vector = value;
+    }
+
+    private float[]? vector;
 }
 
 /// <summary>An entry chosen for a digest, with the reason the email shows.</summary>
 public sealed record DigestPick(long EntryId, double Score, string Reason);
 
 /// <summary>
-/// Chooses a subscriber's digest from the entries of their window that they were never sent:
-/// entries above the threshold, at most <see cref="DigestOptions.MaxEntries"/>, taken in turns from
-/// each interest item so one busy topic cannot crowd out the rest; plus, optionally, the most
-/// popular new entry as a "trending" extra. A subscriber with no topics and no interests gets the
-/// most popular entries, as the trending page's own digest does. Nothing qualifying means no email.
+/// Chooses a subscriber's digest from the entries of their window that they were never sent.
+/// An entry qualifies when its score (its best interest item's, moved by what the subscriber's
+/// thumbs taught) clears both the floor (<see cref="DigestOptions.Threshold"/>) and that item's
+/// adaptive bar, so a poor day yields a short digest, not its top N. At most
+/// <see cref="DigestOptions.MaxEntries"/>, taken in turns from each reason so one busy topic cannot
+/// crowd out the rest; near-duplicates of an entry the subscriber disliked are held back; plus,
+/// optionally, the most popular new entry as a "trending" extra. A subscriber with no topics and no
+/// interests gets the most popular entries, as the trending page's own digest does. Nothing
+/// qualifying means no email.
 /// </summary>
 public static class DigestSelector
 {
     public static IReadOnlyList<DigestPick> Select(
         IReadOnlyList<CandidateEntry> candidates, IReadOnlySet<long> allowed, IReadOnlyList<InterestItem> items,
-        IMatchingCorpus corpus, DigestOptions options)
+        IMatchingCorpus corpus, DigestOptions options, ReaderProfile? profile = null)
     {
-        var open = candidates.Where(c => allowed.Contains(c.Id)).ToList();
+        var open = candidates.Where(c => allowed.Contains(c.Id) && profile?.ResemblesDisliked(c.Vector ?? []) is null).ToList();
         if (open.Count == 0)
         {
             return [];
@@ -41,29 +57,47 @@ public static class DigestSelector
                 .ToList();
         }
 
-        var byItem = corpus.Rank(items)
-            .Where(m => allowed.Contains(m.Entry.Id) && m.Score >= options.Threshold)
-            .GroupBy(m => m.Item.Label)
-            .Select(g => new Queue<EntryMatch>(g.OrderByDescending(m => m.Score)))
+        var sheet = new ScoreSheet();
+        corpus.Score(items, sheet);
+        var qualifying = new List<DigestPick>();
+        foreach (var candidate in open)
+        {
+            var doc = corpus.IndexOf(candidate.Id);
+            var item = doc >= 0 ? sheet.Item[doc] : -1;
+            var baseScore = item >= 0 ? sheet.Score[doc] : 0;
+            var bar = Math.Max(options.Threshold, item >= 0 ? sheet.Bars[item] : 0);
+            var (adjustment, nearestLiked) = profile?.Adjust(candidate.Vector ?? []) ?? (0, null);
+            var score = Math.Clamp(baseScore + adjustment, 0, 1);
+            if (score < bar)
+            {
+                continue;
+            }
+
+            // The reason names what put the entry over the bar: the interest, or the ratings.
+            var reason = item >= 0 && baseScore >= bar ? items[item].Label
+                : profile?.Stage == LearningStage.Model ? "Learned from your ratings"
+                : nearestLiked is not null ? $"Like “{nearestLiked.Title}”, which you rated up"
+                : item >= 0 ? items[item].Label : "Learned from your ratings";
+            qualifying.Add(new DigestPick(candidate.Id, Math.Round(score, 4), reason));
+        }
+
+        var byReason = qualifying
+            .GroupBy(p => p.Reason)
+            .Select(g => new Queue<DigestPick>(g.OrderByDescending(p => p.Score).ThenBy(p => p.EntryId)))
             .OrderByDescending(q => q.Peek().Score)
             .ToList();
 
         var picks = new List<DigestPick>();
         var taken = new HashSet<long>();
-        while (picks.Count < options.MaxEntries && byItem.Any(q => q.Count > 0))
+        while (picks.Count < options.MaxEntries && byReason.Any(q => q.Count > 0))
         {
-            foreach (var queue in byItem.Where(q => q.Count > 0))
+            foreach (var queue in byReason.Where(q => q.Count > 0))
             {
-                while (queue.Count > 0 && taken.Contains(queue.Peek().Entry.Id))
+                if (picks.Count < options.MaxEntries)
                 {
-                    queue.Dequeue();
-                }
-
-                if (queue.Count > 0 && picks.Count < options.MaxEntries)
-                {
-                    var match = queue.Dequeue();
-                    taken.Add(match.Entry.Id);
-                    picks.Add(new DigestPick(match.Entry.Id, match.Score, match.Item.Label));
+                    var pick = queue.Dequeue();
+                    taken.Add(pick.EntryId);
+                    picks.Add(pick);
                 }
             }
         }

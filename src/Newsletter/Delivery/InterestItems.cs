@@ -15,12 +15,19 @@ public static class InterestItems
         {
             if (topics.TryGetValue(slug, out var topic))
             {
-                var keywords = JsonSerializer.Deserialize<string[]>(topic.Keywords) ?? [];
-                items.Add(new InterestItem($"Because you follow {topic.Name}", $"{topic.Name} {topic.Description} {string.Join(' ', keywords)}"));
+                items.Add(ForTopic(topic));
             }
         }
 
-        items.AddRange(settings.Interests.Select(line => new InterestItem($"Matches your interest “{line}”", line)));
+        items.AddRange(settings.Interests.Select(ForLine));
         return items;
     }
+
+    public static InterestItem ForTopic(Topic topic)
+    {
+        var keywords = JsonSerializer.Deserialize<string[]>(topic.Keywords) ?? [];
+        return new InterestItem($"Because you follow {topic.Name}", $"{topic.Name} {topic.Description} {string.Join(' ', keywords)}");
+    }
+
+    public static InterestItem ForLine(string line) => new($"Matches your interest “{line}”", line);
 }

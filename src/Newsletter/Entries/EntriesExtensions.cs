@@ -6,7 +6,6 @@ public static class EntriesExtensions
     {
         builder.Services.AddSingleton<EntryStore>();
         builder.Services.AddSingleton<EntryIngestion>();
-        builder.Services.AddSingleton<Matching.IEntryMatcher, Matching.Bm25Matcher>();
         return builder;
     }
 

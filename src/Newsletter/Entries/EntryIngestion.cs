@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Hangfire;
+using Newsletter.Matching;
+using Newsletter.Matching.Embeddings;
 
 namespace Newsletter.Entries;
 
@@ -7,7 +10,7 @@ namespace Newsletter.Entries;
 /// own, bad ones are rejected with a reason, and the good ones are written in one transaction, so a
 /// batch lands whole or not at all.
 /// </summary>
-public sealed class EntryIngestion(EntryStore entries, TimeProvider clock, ILogger<EntryIngestion> logger)
+public sealed class EntryIngestion(EntryStore entries, IBackgroundJobClient jobs, MatchingOptions matching, TimeProvider clock, ILogger<EntryIngestion> logger)
 {
     /// <param name="items">The entries with their position (batch index or file line) for error reports.</param>
     public async Task<IngestionResult> IngestAsync(IEnumerable<(int Position, JsonElement Element)> items, string source, CancellationToken cancellationToken)
@@ -43,6 +46,12 @@ public sealed class EntryIngestion(EntryStore entries, TimeProvider clock, ILogg
         }
 
         await tx.CommitAsync(cancellationToken);
+        if (created + updated > 0 && matching.Mode != MatchingMode.Lexical)
+        {
+            // Embedding takes ~50 ms an entry: a job, so the caller does not wait for the model.
+            jobs.Enqueue<EntryEmbeddingJob>(j => j.RunAsync(CancellationToken.None));
+        }
+
         logger.LogInformation(
             "Ingested entries from {Source}: {Created} new, {Updated} updated, {Duplicates} duplicates, {Rejected} rejected",
             source, created, updated, duplicates, rejected.Count);

@@ -14,6 +14,7 @@ public sealed class EntryStore(IDbConnectionFactory connections, SqlCatalog sql)
     private readonly string insert = sql["insert-entry"];
     private readonly string updateVersion = sql["update-entry-version"];
     private readonly string refreshUpvotes = sql["refresh-entry-upvotes"];
+    private readonly string forgetEmbedding = sql["forget-entry-embedding"];
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => connections.OpenAsync(cancellationToken);
 
@@ -30,6 +31,7 @@ public sealed class EntryStore(IDbConnectionFactory connections, SqlCatalog sql)
         if (entry.Version > existing.Version)
         {
             await connection.ExecuteAsync(updateVersion, Parameters(entry, source, now, existing.Id), tx);
+            await connection.ExecuteAsync(forgetEmbedding, new { existing.Id }, tx);
             return EntryOutcome.Updated;
         }
 

@@ -31,6 +31,14 @@ public static class ImportVerb
             string[] quiet = ["--Logging:LogLevel:Default", "Warning"];
             await using var app = await Program.BuildAppAsync([.. args.Where(a => a != file), .. quiet]);
             var result = await app.Services.GetRequiredService<EntryIngestion>().IngestAsync(entries.Entries, $"file:{Path.GetFileName(file)}", CancellationToken.None);
+            // Inline, so `match`, the preview and the next digest see the vectors at once.
+            var embeddings = app.Services.GetRequiredService<Matching.Embeddings.EntryEmbeddings>();
+            var embedded = await embeddings.EmbedPendingAsync(CancellationToken.None, new Progress<int>(n => Console.Error.Write($"\rembedded {n} entries")));
+            if (embedded > 0)
+            {
+                await Console.Error.WriteLineAsync();
+            }
+
             Console.WriteLine(JsonSerializer.Serialize(result, JsonSerializerOptions.Web));
             return 0;
         }

@@ -37,7 +37,13 @@ public static class RecurringJobs
         }
 
         // Once at every start too: a crash may have left rows in 'sending' and batches without a worker.
-        app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<DeliverySupervisorJob>(j => j.RunAsync(CancellationToken.None));
+        var background = app.Services.GetRequiredService<IBackgroundJobClient>();
+        background.Enqueue<DeliverySupervisorJob>(j => j.RunAsync(CancellationToken.None));
+        // Entries that arrived while a round of embedding was cut short get their vectors.
+        if (settings.Matching.Mode != Matching.MatchingMode.Lexical)
+        {
+            background.Enqueue<Matching.Embeddings.EntryEmbeddingJob>(j => j.RunAsync(CancellationToken.None));
+        }
         return app;
     }
 }

@@ -3,26 +3,104 @@ namespace Newsletter.Matching;
 /// <summary>Something a subscriber cares about: a chosen topic (its name, description and keywords) or a free-text line.</summary>
 /// <param name="Label">What the email shows as the reason ("because you follow: Long-context models").</param>
 /// <param name="Query">The text matched against entries.</param>
-public sealed record InterestItem(string Label, string Query);
+public sealed record InterestItem(string Label, string Query)
+{
+    /// <summary>What keyword matching tries, best wording wins: the query and its glossary expansions.</summary>
+    public IReadOnlyList<string> Wordings { get; init; } = [Query];
 
-/// <summary>The text of an entry that matching looks at.</summary>
-public sealed record MatchableEntry(long Id, string Title, string Abstract);
+    /// <summary>What the embedding model reads: the query with its acronyms spelled out.</summary>
+    public string EmbeddingText { get; init; } = Query;
+
+    /// <summary>The embedding of the (expanded) query; without one the item is matched by keywords only.</summary>
+    public float[]? Vector { get; init; }
+}
+
+/// <summary>The text of an entry that matching looks at, and its stored embedding if it has one yet.</summary>
+public sealed record MatchableEntry(long Id, string Title, string Abstract)
+{
+    public float[]? Vector { get; init; }
+}
 
 /// <summary>An entry's score for one subscriber: the best over their items, and the item that won.</summary>
-public sealed record EntryMatch(MatchableEntry Entry, double Score, InterestItem Item);
+/// <param name="Score">0..1, the fusion of <see cref="Lexical"/> and <see cref="Semantic"/>.</param>
+/// <param name="Bar">
+/// What "clearly relevant" means for the winning item: its scores over the whole indexed span, their
+/// mean plus a few standard deviations. A broad topic that scores everything at 0.3 needs more than a
+/// narrow interest does; a poor day's best entry stays under it.
+/// </param>
+public sealed record EntryMatch(MatchableEntry Entry, double Score, InterestItem Item, double Lexical = 0, double Semantic = 0, double Bar = 0);
 
 /// <summary>
-/// Ranks entries for a subscriber's interest items. The digest, the preview and the `match` verb all
-/// rank through this, so they agree; the relevance work replaces the implementation, not the callers.
+/// Ranks entries for a subscriber's interest items. The digest, the preview, the `match` verb and
+/// the `eval` verb all rank through this, so they agree.
 /// </summary>
 public interface IEntryMatcher
 {
-    /// <summary>Prepares the entries once (term statistics) so many subscribers can be ranked against them.</summary>
+    /// <summary>Prepares the entries once (term statistics, vector matrix) so many subscribers can be ranked against them.</summary>
     IMatchingCorpus Index(IReadOnlyList<MatchableEntry> entries);
 }
 
 public interface IMatchingCorpus
 {
+    IReadOnlyList<MatchableEntry> Entries { get; }
+
+    /// <returns>The entry's position in <see cref="Entries"/>, or -1.</returns>
+    int IndexOf(long entryId);
+
+    /// <summary>
+    /// Scores every entry for the items into <paramref name="sheet"/>: the fast path the digest uses
+    /// for each subscriber (allocation per call, none per entry).
+    /// </summary>
+    void Score(IReadOnlyList<InterestItem> items, ScoreSheet sheet);
+
     /// <returns>Every entry with a score above zero for at least one item, best first.</returns>
-    IReadOnlyList<EntryMatch> Rank(IReadOnlyList<InterestItem> items);
+    IReadOnlyList<EntryMatch> Rank(IReadOnlyList<InterestItem> items)
+    {
+        var sheet = new ScoreSheet();
+        Score(items, sheet);
+        var matches = new List<EntryMatch>();
+        for (var doc = 0; doc < Entries.Count; doc++)
+        {
+            if (sheet.Item[doc] >= 0 && sheet.Score[doc] > 0)
+            {
+                matches.Add(sheet.MatchAt(doc, Entries[doc], items));
+            }
+        }
+
+        return matches.OrderByDescending(m => m.Score).ThenBy(m => m.Entry.Id).ToList();
+    }
+}
+
+/// <summary>
+/// One subscriber's scores over a corpus, reused from subscriber to subscriber: per entry the best
+/// fused score, its two halves and the winning item; per item its adaptive bar.
+/// </summary>
+public sealed class ScoreSheet
+{
+    public float[] Score { get; private set; } = [];
+    public float[] Lexical { get; private set; } = [];
+    public float[] Semantic { get; private set; } = [];
+
+    /// <summary>Index of the winning item, -1 when no item scored the entry.</summary>
+    public int[] Item { get; private set; } = [];
+
+    public List<float> Bars { get; } = [];
+
+    public void Reset(int entries)
+    {
+        if (Score.Length != entries)
+        {
+            Score = new float[entries];
+            Lexical = new float[entries];
+            Semantic = new float[entries];
+            Item = new int[entries];
+        }
+
+        Array.Clear(Score);
+        Array.Fill(Item, -1);
+        Bars.Clear();
+    }
+
+    public EntryMatch MatchAt(int doc, MatchableEntry entry, IReadOnlyList<InterestItem> items) =>
+        new(entry, Math.Round(Score[doc], 4), items[Item[doc]], Math.Round(Lexical[doc], 4), Math.Round(Semantic[doc], 4), Math.Round(Bars[Item[doc]], 4));
 }

@@ -4,15 +4,16 @@ using Newsletter.Entries;
 namespace Newsletter.Matching;
 
 /// <summary>
-/// <c>match --entries FILE.jsonl --interests FILE.txt [--top N]</c>: ranks the entries for each
-/// interest line with the digest's own matcher and prints one JSON line per interest, in input
-/// order: <c>{"interest", "results": [{"id", "score", "why"}]}</c>, best first.
+/// <c>match --entries FILE.jsonl --interests FILE.txt [--top N] [--Matching:Mode Lexical]</c>: ranks
+/// the entries for each interest line with the digest's own matcher and prints one JSON line per
+/// interest, in input order: <c>{"interest", "results": [{"id", "score", "why"}]}</c>, best first.
+/// The <c>Matching:*</c> settings apply as they do in the service.
 /// </summary>
 public static class MatchVerb
 {
-    private const string Usage = "Usage: match --entries FILE.jsonl --interests FILE.txt [--top N]";
+    private const string Usage = "Usage: match --entries FILE.jsonl --interests FILE.txt [--top N] [--Matching:Mode Hybrid|Lexical|Semantic]";
 
-    public static async Task<int> RunAsync(string[] args, IEntryMatcher? matcher = null)
+    public static async Task<int> RunAsync(string[] args)
     {
         var entriesPath = Option(args, "--entries");
         var interestsPath = Option(args, "--interests");
@@ -29,10 +30,17 @@ public static class MatchVerb
             return 2;
         }
 
+        if (VerbMatching.FromArguments(args) is not { } configured)
+        {
+            return 2;
+        }
+
         if (await EntryFile.ReadForVerbAsync(entriesPath) is not { } file)
         {
             return 1;
         }
+
+        var matching = new VerbMatching(configured.Options, configured.Glossary);
 
         using (file)
         {
@@ -51,7 +59,7 @@ public static class MatchVerb
                 }
             }
 
-            var corpus = (matcher ?? new Bm25Matcher()).Index(entries);
+            var corpus = matching.Matcher.Index(matching.Embed(entries));
             foreach (var line in await File.ReadAllLinesAsync(interestsPath))
             {
                 if (string.IsNullOrWhiteSpace(line))
@@ -59,11 +67,11 @@ public static class MatchVerb
                     continue;
                 }
 
-                var item = new InterestItem(line.Trim(), line.Trim());
-                var results = corpus.Rank([item]).Take(top).Select(m => new MatchLine(
-                    ids[(int)m.Entry.Id],
-                    m.Score,
-                    "matches: " + string.Join(", ", MatchExplanation.Words(item, m.Entry))));
+                var item = (await matching.Interests.PrepareAsync([new InterestItem(line.Trim(), line.Trim())]))[0];
+                // Below the digest's floor an entry is no match at all; above it, wouldSend says whether it
+                // also clears the interest's adaptive bar, as a digest needs.
+                var results = corpus.Rank([item]).Where(m => m.Score >= configured.Floor).Take(top)
+                    .Select(m => new MatchLine(ids[(int)m.Entry.Id], m.Score, MatchExplanation.Describe(m), m.Score >= Math.Max(configured.Floor, m.Bar)));
                 Console.WriteLine(JsonSerializer.Serialize(new { interest = item.Label, results }, JsonSerializerOptions.Web));
             }
         }
@@ -77,5 +85,5 @@ public static class MatchVerb
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
-    private sealed record MatchLine(string Id, double Score, string Why);
+    private sealed record MatchLine(string Id, double Score, string Why, bool WouldSend);
 }

@@ -17,7 +17,7 @@ public sealed class DigestSelectorTests
     private static CandidateEntry Entry(long id, string title, string text, long upvotes) =>
         new() { Id = id, Title = title, Abstract = text, Upvotes = upvotes };
 
-    private static IMatchingCorpus Corpus() => new Bm25Matcher().Index(Entries.Select(e => new MatchableEntry(e.Id, e.Title, e.Abstract)).ToList());
+    private static IMatchingCorpus Corpus() => new HybridMatcher(new MatchingOptions { Mode = MatchingMode.Lexical, BarDeviations = 0 }).Index(Entries.Select(e => new MatchableEntry(e.Id, e.Title, e.Abstract)).ToList());
 
     private static HashSet<long> All => Entries.Select(e => e.Id).ToHashSet();
 

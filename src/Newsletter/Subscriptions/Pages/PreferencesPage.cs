@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Newsletter.Matching;
+using Newsletter.Matching.Embeddings;
+using Newsletter.Matching.Learning;
 using Newsletter.Subscriptions.Topics;
 using Newsletter.Web;
 
@@ -14,10 +17,34 @@ public static class PreferencesPage
     {
         routes.MapGet("/preferences/{token}", ShowAsync);
         routes.MapPost("/preferences/{token}", SaveAsync).DisableAntiforgery();
+        routes.MapPost("/preferences/{token}/learning/reset", ResetLearningAsync).DisableAntiforgery();
+    }
+
+    /// <summary>Forgets every thumb: the learned profile is rebuilt from them, so nothing learned remains.</summary>
+    private static async Task<IResult> ResetLearningAsync(
+        string token, HttpContext context, IAntiforgery antiforgery, LinkSubscriber links, EmbeddingStore embeddings, PageRenderer pages, CancellationToken ct)
+    {
+        var subscriber = await links.ResolveAsync(token, TokenPurpose.Preferences, ct);
+        if (subscriber is null)
+        {
+            return await pages.InvalidLinkAsync(context);
+        }
+
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return PageRenderer.WantsHtml(context.Request)
+                ? await pages.MessageAsync(context, StatusCodes.Status400BadRequest, "The form has expired",
+                    "Open your preferences link again and reset once more.", $"/preferences/{token}", "Open my preferences")
+                : JsonBody.Invalid(SubscribePage.AntiforgeryField, "The antiforgery token is missing or invalid; load the preferences page and post its form.");
+        }
+
+        await embeddings.ForgetFeedbackAsync(subscriber.Id, ct);
+        return PageRenderer.SeeOther(context, $"/preferences/{token}?reset=true");
     }
 
     private static async Task<IResult> ShowAsync(
-        string token, string? saved, HttpContext context, LinkSubscriber links, SubscriberStore subscribers, TopicStore topics, PageRenderer pages, CancellationToken ct)
+        string token, string? saved, string? reset, HttpContext context, LinkSubscriber links, SubscriberStore subscribers, TopicStore topics,
+        EmbeddingStore embeddings, MatchingOptions matching, PageRenderer pages, CancellationToken ct)
     {
         var subscriber = await links.ResolveAsync(token, TokenPurpose.Preferences, ct);
         if (subscriber is null)
@@ -32,9 +59,9 @@ public static class PreferencesPage
 
         var settings = await subscribers.GetSettingsAsync(subscriber.Id, ct);
         var current = new Preferences(settings.Topics, settings.Interests, subscriber.Frequency, subscriber.DeliveryHour, subscriber.TimeZone, subscriber.Paused);
-        return await pages.RenderAsync(context, "preferences",
-            await FormAsync(token, subscriber, links, topics, current, string.Join('\n', settings.Interests), new FieldErrors(), saved is not null, ct),
-            title: "Your preferences");
+        var form = await FormAsync(token, subscriber, links, topics, current, string.Join('\n', settings.Interests), new FieldErrors(), saved is not null, ct);
+        var learned = await LearnedSummary.ForAsync(embeddings, matching, subscriber.Id, $"/preferences/{token}/learning/reset", reset is not null, ct);
+        return await pages.RenderAsync(context, "preferences", form with { Learned = learned }, title: "Your preferences");
     }
 
     private static async Task<IResult> SaveAsync(
@@ -137,4 +164,8 @@ public sealed record TimeZoneOption(string Id, bool Selected);
 public sealed record PreferencesForm(
     string Action, string Email, IReadOnlyList<TopicOption> Topics, string Interests, string Frequency,
     IReadOnlyList<HourOption> Hours, IReadOnlyList<TimeZoneOption> TimeZones, bool Paused, bool Saved, FormErrors Errors,
-    string UnsubscribeUrl, int MaxInterestLines, int MaxInterestCharacters);
+    string UnsubscribeUrl, int MaxInterestLines, int MaxInterestCharacters)
+{
+    /// <summary>Shown on the page as loaded, not after a failed save (the form is the point then).</summary>
+    public LearnedSummary? Learned { get; init; }
+}

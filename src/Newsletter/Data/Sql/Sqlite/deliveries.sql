@@ -61,9 +61,11 @@ WHERE r.status IN ('queued', 'running') AND d.state = 'queued'
 -- name: list-window-entries
 -- Every entry that arrived in a window; the batch job indexes a window once for all its subscribers.
 -- Newest first, so a cap would cut the oldest (statistics-only) entries, not the new ones.
-SELECT id, title, abstract, upvotes, arrived_at AS ArrivedAt FROM entries
-WHERE arrived_at > @Start AND arrived_at <= @Cutoff
-ORDER BY arrived_at DESC, id DESC
+-- The vector is missing only for an entry that arrived moments before the cutoff; keywords alone match it.
+SELECT e.id, e.title, e.abstract, e.upvotes, e.arrived_at AS ArrivedAt, v.vector AS VectorBlob FROM entries e
+LEFT JOIN entry_embeddings v ON v.entry_id = e.id AND v.model = @Model
+WHERE e.arrived_at > @Start AND e.arrived_at <= @Cutoff
+ORDER BY e.arrived_at DESC, e.id DESC
 LIMIT 50000;
 
 -- name: list-sent-in-window

@@ -2,7 +2,7 @@ using Newsletter.Matching;
 
 namespace Newsletter.Tests.Matching;
 
-public sealed class Bm25MatcherTests
+public sealed class LexicalMatchingTests
 {
     // A small corpus written for these tests: each entry is plainly about one thing.
     private static readonly MatchableEntry[] Entries =
@@ -14,7 +14,7 @@ public sealed class Bm25MatcherTests
         new(5, "Long-context evaluation with needle in a haystack", "We test whether models retrieve a fact hidden in very long contexts of up to a million tokens."),
     ];
 
-    private static IMatchingCorpus Corpus() => new Bm25Matcher().Index(Entries);
+    private static IMatchingCorpus Corpus() => new HybridMatcher(new MatchingOptions { Mode = MatchingMode.Lexical }).Index(Entries);
 
     [Theory]
     [InlineData("retrieval augmented generation", 1)]

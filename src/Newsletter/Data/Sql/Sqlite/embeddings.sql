@@ -1,0 +1,52 @@
+-- name: list-entries-without-embedding
+-- Oldest first, so a long backlog fills in arrival order.
+SELECT e.id AS Id, e.title AS Title, e.abstract AS Abstract FROM entries e
+LEFT JOIN entry_embeddings v ON v.entry_id = e.id AND v.model = @Model
+WHERE v.entry_id IS NULL
+ORDER BY e.id
+LIMIT @Limit;
+
+-- name: save-entry-embedding
+-- Written only if the entry still has the text that was embedded: a new version arriving while
+-- the model ran must not get the old version's vector (its own is computed next round).
+INSERT INTO entry_embeddings (entry_id, model, vector)
+SELECT @Id, @Model, @Vector WHERE EXISTS (SELECT 1 FROM entries WHERE id = @Id AND title = @Title AND abstract = @Abstract)
+ON CONFLICT (entry_id) DO UPDATE SET model = excluded.model, vector = excluded.vector;
+
+-- name: forget-entry-embedding
+-- A new version of an entry has new text; its vector is computed again.
+DELETE FROM entry_embeddings WHERE entry_id = @Id;
+
+-- name: count-entries-without-embedding
+SELECT COUNT(*) FROM entries e LEFT JOIN entry_embeddings v ON v.entry_id = e.id AND v.model = @Model WHERE v.entry_id IS NULL;
+
+-- name: list-text-embeddings
+SELECT text AS Text, vector AS Vector FROM text_embeddings WHERE model = @Model AND text IN @Texts;
+
+-- name: save-text-embedding
+INSERT INTO text_embeddings (model, text, vector, created_at) VALUES (@Model, @Text, @Vector, @Now)
+ON CONFLICT (model, text) DO NOTHING;
+
+-- name: list-rated-entry-embeddings
+-- A subscriber's thumbs with the rated entries' vectors, for learning their taste.
+SELECT f.entry_id AS EntryId, f.vote AS Vote, e.title AS Title, v.vector AS Vector
+FROM feedback f
+JOIN entries e ON e.id = f.entry_id
+JOIN entry_embeddings v ON v.entry_id = f.entry_id AND v.model = @Model
+WHERE f.subscriber_id = @SubscriberId
+ORDER BY f.created_at DESC, f.entry_id DESC
+LIMIT 500;
+
+-- name: forget-feedback
+-- "Reset what you learned": the thumbs are the whole of what is learned.
+DELETE FROM feedback WHERE subscriber_id = @SubscriberId;
+
+-- name: list-active-interest-texts
+-- Every distinct interest line of active subscribers: embedded once before a run plans.
+SELECT DISTINCT i.text FROM interests i JOIN subscribers s ON s.id = i.subscriber_id WHERE s.status = 'active';
+
+-- name: list-feedback
+-- What the preferences page shows as learned: every thumb, newest first.
+SELECT e.title AS Title, f.vote AS Vote FROM feedback f JOIN entries e ON e.id = f.entry_id
+WHERE f.subscriber_id = @SubscriberId
+ORDER BY f.created_at DESC, f.entry_id DESC;

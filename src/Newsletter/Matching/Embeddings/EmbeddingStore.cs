@@ -1,0 +1,113 @@
+using System.Data.Common;
+using Dapper;
+using Newsletter.Data;
+
+namespace Newsletter.Matching.Embeddings;
+
+/// <summary>Reads and writes stored vectors of entries and interest texts.</summary>
+public sealed class EmbeddingStore(IDbConnectionFactory connections, SqlCatalog sql, TimeProvider clock)
+{
+    private readonly string listMissing = sql["list-entries-without-embedding"];
+    private readonly string saveEntry = sql["save-entry-embedding"];
+    private readonly string countMissing = sql["count-entries-without-embedding"];
+    private readonly string listTexts = sql["list-text-embeddings"];
+    private readonly string saveText = sql["save-text-embedding"];
+    private readonly string listRated = sql["list-rated-entry-embeddings"];
+    private readonly string forgetFeedback = sql["forget-feedback"];
+    private readonly string listInterestTexts = sql["list-active-interest-texts"];
+    private readonly string listFeedback = sql["list-feedback"];
+
+    public async Task<IReadOnlyList<(string Title, bool Liked)>> FeedbackAsync(long subscriberId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<(string Title, long Vote)>(listFeedback, new { SubscriberId = subscriberId })).Select(r => (r.Title, r.Vote > 0)).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> ActiveInterestTextsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(listInterestTexts)).AsList();
+    }
+
+    public async Task<IReadOnlyList<UnembeddedEntry>> EntriesWithoutEmbeddingAsync(string model, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<UnembeddedEntry>(listMissing, new { Model = model, Limit = limit })).AsList();
+    }
+
+    public async Task<long> CountWithoutEmbeddingAsync(string model, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(countMissing, new { Model = model });
+    }
+
+    /// <summary>One short write transaction for the whole chunk: the write lock is what delivery waits on.</summary>
+    public async Task SaveEntryEmbeddingsAsync(string model, IReadOnlyList<(UnembeddedEntry Entry, float[] Vector)> vectors, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var (entry, vector) in vectors)
+        {
+            await connection.ExecuteAsync(saveEntry, new { entry.Id, Model = model, Vector = VectorBlob.Pack(vector), entry.Title, entry.Abstract }, tx);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    public async Task<Dictionary<string, float[]>> TextEmbeddingsAsync(string model, IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        if (texts.Count == 0)
+        {
+            return found;
+        }
+
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        // SQLite allows 32,766 parameters; chunks of 500 stay far below it.
+        foreach (var chunk in texts.Chunk(500))
+        {
+            foreach (var row in await connection.QueryAsync<(string Text, byte[] Vector)>(listTexts, new { Model = model, Texts = chunk }))
+            {
+                found[row.Text] = VectorBlob.Unpack(row.Vector);
+            }
+        }
+
+        return found;
+    }
+
+    public async Task SaveTextEmbeddingsAsync(string model, IReadOnlyList<(string Text, float[] Vector)> vectors, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var (text, vector) in vectors)
+        {
+            await connection.ExecuteAsync(saveText, new { Model = model, Text = text, Vector = VectorBlob.Pack(vector), Now = now }, tx);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RatedEntry>> RatedEntriesAsync(string model, long subscriberId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long EntryId, long Vote, string Title, byte[] Vector)>(listRated, new { Model = model, SubscriberId = subscriberId });
+        return rows.Select(r => new RatedEntry(r.EntryId, r.Vote > 0, r.Title, VectorBlob.Unpack(r.Vector))).ToList();
+    }
+
+    public async Task ForgetFeedbackAsync(long subscriberId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(forgetFeedback, new { SubscriberId = subscriberId });
+    }
+}
+
+public sealed class UnembeddedEntry
+{
+    public long Id { get; init; }
+    public string Title { get; init; } = "";
+    public string Abstract { get; init; } = "";
+}
+
+/// <summary>An entry the subscriber rated, with its vector.</summary>
+public sealed record RatedEntry(long EntryId, bool Liked, string Title, float[] Vector);
