@@ -201,6 +201,46 @@ public sealed class BrowserTests
         await shots.TakeAsync(page, "12-unsubscribe-phone");
     }
 
+    [Fact]
+    public async Task PreferencesPage_ShowsWhatWasLearnedFromThumbs_AndForgetsItOnRequest()
+    {
+        await using var app = await TestApp.StartAsync();
+        var welcome = await app.SubscribeAndConfirmAsync("thumbs@example.org", ["code-models"], "mixture of experts");
+        await Delivery.DigestDeliveryTests.PostEntriesAsync(app, Delivery.DigestTestData.FirstDay);
+        await Delivery.DigestDeliveryTests.RunAsync(app);
+        var digest = Delivery.DigestDeliveryTests.Digests(app, "thumbs@example.org")[0].TextBody ?? "";
+        // Thumbs up on the first entry, down on the last: two different entries.
+        Assert.True(Regex.Count(digest, "More like this") >= 2, digest);
+        foreach (var (link, vote) in new[] { (Regex.Matches(digest, @"More like this: (\S+)")[0], "up"), (Regex.Matches(digest, @"Less like this: (\S+)")[^1], "down") }.Select(p => (new Uri(p.Item1.Groups[1].Value), p.Item2)))
+        {
+            var entry = System.Web.HttpUtility.ParseQueryString(link.Query)["entry"]!;
+            (await app.Client.PostAsync(link.AbsolutePath, new FormUrlEncodedContent([new("entry", entry), new("vote", vote)]))).EnsureSuccessStatusCode();
+        }
+
+        await using var chromium = await Chromium.LaunchAsync();
+        foreach (var phone in new[] { false, true })
+        {
+            await using var context = await chromium.NewContextAsync(app.BaseAddress, phone);
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(new Uri(TestApp.LinkIn(welcome, "/preferences/")).AbsolutePath);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What we have learned" }));
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You rated up (1)" }));
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You rated down (1)" }));
+            await AssertNoHorizontalScrollAsync(page);
+            await shots.TakeAsync(page, phone ? "13-preferences-learned-phone" : "13-preferences-learned");
+        }
+
+        await using (var context = await chromium.NewContextAsync(app.BaseAddress))
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(new Uri(TestApp.LinkIn(welcome, "/preferences/")).AbsolutePath);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Forget my ratings and start over" }).ClickAsync();
+            await Expect(page.GetByText("everything learned from your ratings is forgotten"));
+            Assert.Equal(0, app.CountRows("feedback"));
+            await shots.TakeAsync(page, "14-preferences-learning-reset");
+        }
+    }
+
     private static Task Expect(ILocator locator) => Assertions.Expect(locator).ToBeVisibleAsync();
 
     /// <summary>Reloads the mailbox until a message whose subject contains the text arrives (mail is sent by a background job).</summary>

@@ -65,8 +65,36 @@ public static class EvalVerb
         }
 
         Console.WriteLine();
+        await ReportFloorsAsync(set, embedded, baseOptions, configured.Glossary);
+        Console.WriteLine();
         ReportSimulatedReader(set, embedded, baseOptions, configured.Glossary);
         return 0;
+    }
+
+    /// <summary>
+    /// What an absolute floor (Digest:Threshold) would let through: over every (interest, entry) pair,
+    /// the share of pairs at or above each score that are relevant, and the share of relevant pairs kept.
+    /// </summary>
+    private static async Task ReportFloorsAsync(RelevanceSet set, IReadOnlyList<MatchableEntry> embedded, MatchingOptions options, Glossary.Glossary glossary)
+    {
+        var matching = new VerbMatching(options, glossary);
+        var corpus = matching.Matcher.Index(embedded);
+        var pairs = new List<(double Score, bool Relevant)>();
+        foreach (var interest in set.Interests)
+        {
+            var item = (await matching.Interests.PrepareAsync([new InterestItem(interest.Interest, interest.Interest)]))[0];
+            var scored = corpus.Rank([item]).ToDictionary(m => m.Entry.Id, m => m.Score);
+            pairs.AddRange(embedded.Select(e => (scored.GetValueOrDefault(e.Id), interest.Grade(set.Corpus[(int)e.Id].Id) > 0)));
+        }
+
+        var relevant = pairs.Count(p => p.Relevant);
+        Console.WriteLine($"Floor (Digest:Threshold) on the default hybrid score, over all {pairs.Count:N0} interest-entry pairs ({relevant} relevant):");
+        Console.WriteLine(string.Join("   ", new[] { 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5 }.Select(floor =>
+        {
+            var kept = pairs.Where(p => p.Score >= floor).ToList();
+            var precision = kept.Count == 0 ? 0 : kept.Count(p => p.Relevant) / (double)kept.Count;
+            return string.Create(CultureInfo.InvariantCulture, $"{floor:0.00}: P {precision:0.00} R {kept.Count(p => p.Relevant) / (double)relevant:0.00}");
+        })));
     }
 
     private static void ReportSimulatedReader(RelevanceSet set, IReadOnlyList<MatchableEntry> embedded, MatchingOptions options, Glossary.Glossary glossary)

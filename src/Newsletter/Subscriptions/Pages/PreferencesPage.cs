@@ -39,7 +39,7 @@ public static class PreferencesPage
         }
 
         await embeddings.ForgetFeedbackAsync(subscriber.Id, ct);
-        return PageRenderer.SeeOther(context, $"/preferences/{token}?reset=true");
+        return PageRenderer.SeeOther(context, $"/preferences/{token}?reset=true#learned");
     }
 
     private static async Task<IResult> ShowAsync(
