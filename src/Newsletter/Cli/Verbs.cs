@@ -41,6 +41,10 @@ public static class Verbs
           bench [--subscribers N] [--entries M] [--connections C]
                         A real digest run to an SMTP sink on loopback, next to bare MailKit
                         sending the same messages to the same sink; prints both rates and the ratio.
+          bench matching [--subscribers N] [--entries M] [--items K]
+                        Digest selection for N subscribers (K interests each) over M new entries,
+                        the similarity kernel alone, and the arithmetic floor (the same multiply-adds
+                        in a tight loop), side by side, with the peak memory.
           --help        Show this text.
 
         Options are configuration keys, e.g. --urls http://0.0.0.0:8080 --Smtp:Host relay.example.org.

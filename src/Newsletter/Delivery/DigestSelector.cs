@@ -40,35 +40,47 @@ public sealed record DigestPick(long EntryId, double Score, string Reason);
 /// </summary>
 public static class DigestSelector
 {
+    // One per thread, reused from subscriber to subscriber: a sheet is four arrays as long as the corpus.
+    [ThreadStatic]
+    private static ScoreSheet? Sheet;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<DigestPick> Select(
         IReadOnlyList<CandidateEntry> candidates, IReadOnlySet<long> allowed, IReadOnlyList<InterestItem> items,
         IMatchingCorpus corpus, DigestOptions options, ReaderProfile? profile = null)
     {
-        var open = candidates.Where(c => allowed.Contains(c.Id) && profile?.ResemblesDisliked(c.Vector ?? []) is null).ToList();
-        if (open.Count == 0)
-        {
-            return [];
-        }
+        // Held back: entries already sent (not allowed) and near-duplicates of an entry the subscriber disliked.
+        bool IsOpen(CandidateEntry c) => allowed.Contains(c.Id) && profile?.ResemblesDisliked(c.Vector ?? []) is null;
 
         if (items.Count == 0)
         {
-            return open.OrderByDescending(c => c.Upvotes).ThenBy(c => c.Id).Take(options.MaxEntries)
+            return candidates.Where(IsOpen).OrderByDescending(c => c.Upvotes).ThenBy(c => c.Id).Take(options.MaxEntries)
                 .Select(c => new DigestPick(c.Id, 0, c.Upvotes > 0 ? "Popular" : "New this time"))
                 .ToList();
         }
 
-        var sheet = new ScoreSheet();
+        var sheet = Sheet ??= new ScoreSheet();
         corpus.Score(items, sheet);
         var qualifying = new List<DigestPick>();
-        foreach (var candidate in open)
+        var entries = corpus.Entries;
+        var reach = profile?.MaxAdjustment ?? 0;
+        for (var i = 0; i < candidates.Count; i++)
         {
-            var doc = corpus.IndexOf(candidate.Id);
+            // Cheapest tests first: most candidates cannot reach their bar even with the most the
+            // ratings could add, and are dropped before any lookup or vector arithmetic.
+            var candidate = candidates[i];
+            var doc = i < entries.Count && entries[i].Id == candidate.Id ? i : corpus.IndexOf(candidate.Id); // the planner indexes candidates in their own order
             var item = doc >= 0 ? sheet.Item[doc] : -1;
             var baseScore = item >= 0 ? sheet.Score[doc] : 0;
             var bar = Math.Max(options.Threshold, item >= 0 ? sheet.Bars[item] : 0);
+            if (baseScore + reach < bar || !allowed.Contains(candidate.Id))
+            {
+                continue;
+            }
+
             var (adjustment, nearestLiked) = profile?.Adjust(candidate.Vector ?? []) ?? (0, null);
             var score = Math.Clamp(baseScore + adjustment, 0, 1);
-            if (score < bar)
+            if (score < bar || profile?.ResemblesDisliked(candidate.Vector ?? []) is not null)
             {
                 continue;
             }
@@ -103,7 +115,7 @@ public static class DigestSelector
         }
 
         if (picks.Count > 0 && options.TrendingSlot
-            && open.Where(c => c.Upvotes > 0 && !taken.Contains(c.Id)).OrderByDescending(c => c.Upvotes).ThenBy(c => c.Id).FirstOrDefault() is { } trending)
+            && candidates.Where(c => c.Upvotes > 0 && !taken.Contains(c.Id) && IsOpen(c)).OrderByDescending(c => c.Upvotes).ThenBy(c => c.Id).FirstOrDefault() is { } trending)
         {
             picks.Add(new DigestPick(trending.Id, 0, "Trending"));
         }

@@ -63,6 +63,7 @@ public sealed class Bm25Index
     public int Count { get; }
 
     /// <summary>Raises <paramref name="into"/>[doc] to the query's 0..1 score where that is higher (so wordings of one interest combine by max).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void ScoreInto(string query, Span<float> into)
     {
         var terms = Tokenizer.Terms(query).Distinct(StringComparer.Ordinal).ToList();

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using Newsletter.Matching.Embeddings;
 
@@ -29,7 +28,8 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
         private readonly bool[] hasVector = [];
         private readonly int dimensions;
         private readonly Dictionary<long, int> positions = [];
-        private readonly ConcurrentDictionary<(string Query, bool HasVector), ItemScores> cache = new();
+        private readonly ConcurrentDictionary<(string Query, string EmbeddingText, int Wordings, string? LastWording, bool HasVector), ItemScores> cache = new();
+        private int cachedCount;
 
         public Corpus(IReadOnlyList<MatchableEntry> entries, MatchingOptions options)
         {
@@ -65,6 +65,7 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
 
         public int IndexOf(long entryId) => positions.GetValueOrDefault(entryId, -1);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Score(IReadOnlyList<InterestItem> items, ScoreSheet sheet)
         {
             var n = Entries.Count;
@@ -120,9 +121,8 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
 
             // Cosines of every uncached item with a vector, in one pass of the kernel over the matrix.
             var withVectors = uncached.Where(i => items[i].Vector is { } v && v.Length == dimensions && dimensions > 0).ToList();
-            var cosines = ArrayPool<float>.Shared.Rent(Math.Max(1, withVectors.Count * n));
-            var queries = ArrayPool<float>.Shared.Rent(Math.Max(1, withVectors.Count * dimensions));
-            try
+            var cosines = Scratch.Cosines(withVectors.Count * n);
+            var queries = Scratch.Queries(withVectors.Count * dimensions);
             {
                 for (var k = 0; k < withVectors.Count; k++)
                 {
@@ -133,25 +133,23 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
                 foreach (var i in uncached)
                 {
                     var k = withVectors.IndexOf(i);
-                    var item = ItemScores.Rent(n);
+                    var item = Scratch.Rent(n);
                     Fill(items[i], item, k >= 0 ? cosines.AsSpan(k * n, n) : default);
-                    if (cache.Count < CachedItems && cache.TryAdd(Key(items[i]), item))
+                    // ConcurrentDictionary.Count takes every lock of the dictionary: count the adds ourselves.
+                    if (Volatile.Read(ref cachedCount) < CachedItems && cache.TryAdd(Key(items[i]), item))
                     {
+                        Interlocked.Increment(ref cachedCount);
                         item.MarkCached();
                     }
 
                     scores[i] = item;
                 }
             }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(cosines);
-                ArrayPool<float>.Shared.Return(queries);
-            }
 
             return scores;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Fill(InterestItem item, ItemScores into, ReadOnlySpan<float> cosines)
         {
             var n = Entries.Count;
@@ -159,7 +157,11 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
             var semantic = into.Semantic.AsSpan(0, n);
             var fused = into.Fused.AsSpan(0, n);
             lexical.Clear();
-            semantic.Clear();
+            if (cosines.IsEmpty)
+            {
+                semantic.Clear();
+            }
+
             if (bm25 is not null)
             {
                 foreach (var wording in item.Wordings)
@@ -220,6 +222,7 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static float AdaptiveBar(ReadOnlySpan<float> fused, double deviations)
         {
             if (fused.Length < 2)
@@ -239,10 +242,49 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
             return (float)(mean + (deviations * Math.Sqrt(variance)));
         }
 
-        private (string, bool) Key(InterestItem item) => (item.Query, item.Vector is not null && item.Vector.Length == dimensions && dimensions > 0);
+        // What the scores depend on: the same query expanded differently is a different item. The
+        // wordings are derived from the query, so their count and last one tell expansions apart
+        // without building a string per lookup.
+        private (string, string, int, string?, bool) Key(InterestItem item) =>
+            (item.Query, item.EmbeddingText, item.Wordings.Count, item.Wordings.Count > 0 ? item.Wordings[^1] : null, item.Vector is not null && item.Vector.Length == dimensions && dimensions > 0);
     }
 
-    /// <summary>One item's scores over the corpus. Pooled unless cached: most items are one subscriber's own.</summary>
+    /// <summary>
+    /// Per-thread buffers, grown as needed and reused from subscriber to subscriber: the shared
+    /// ArrayPool's per-core stacks take a lock once a thread rents more than one array of a size,
+    /// and two threads then queue on it.
+    /// </summary>
+    private static class Scratch
+    {
+        [ThreadStatic]
+        private static float[]? cosines;
+
+        [ThreadStatic]
+        private static float[]? queries;
+
+        [ThreadStatic]
+        private static Stack<ItemScores>? free;
+
+        public static float[] Cosines(int length) => Grown(ref cosines, length);
+
+        public static float[] Queries(int length) => Grown(ref queries, length);
+
+        public static ItemScores Rent(int n) =>
+            (free ??= new()).TryPop(out var scores) && scores.Fused.Length >= n ? scores : ItemScores.Allocate(n);
+
+        public static void Return(ItemScores scores)
+        {
+            if ((free ??= new()).Count < 64)
+            {
+                free.Push(scores);
+            }
+        }
+
+        private static float[] Grown(ref float[]? buffer, int length) =>
+            buffer is not null && buffer.Length >= length ? buffer : buffer = new float[Math.Max(1, length)];
+    }
+
+    /// <summary>One item's scores over the corpus. Reused per thread unless cached: most items are one subscriber's own.</summary>
     private sealed class ItemScores
     {
         private ItemScores(float[] lexical, float[] semantic, float[] fused)
@@ -258,16 +300,11 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
         public float Bar { get; set; }
         public bool Cached { get; private set; }
 
-        public static ItemScores Rent(int n) => new(ArrayPool<float>.Shared.Rent(n), ArrayPool<float>.Shared.Rent(n), ArrayPool<float>.Shared.Rent(n));
+        public static ItemScores Allocate(int n) => new(new float[n], new float[n], new float[n]);
 
         /// <summary>Marks the scores as owned by the cache: never returned to the pool.</summary>
         public void MarkCached() => Cached = true;
 
-        public void Return()
-        {
-            ArrayPool<float>.Shared.Return(Lexical);
-            ArrayPool<float>.Shared.Return(Semantic);
-            ArrayPool<float>.Shared.Return(Fused);
-        }
+        public void Return() => Scratch.Return(this);
     }
 }

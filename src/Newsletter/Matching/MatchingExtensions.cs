@@ -9,7 +9,7 @@ public static class MatchingExtensions
     {
         var options = settings.Matching;
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(Glossary.Glossary.Load(options.GlossaryFile));
+        builder.Services.AddSingleton(Glossary.Glossary.For(options));
         builder.Services.AddSingleton<ITextEmbedder>(new MiniLmEmbedder(options.EmbeddingThreads));
         builder.Services.AddSingleton<EmbeddingStore>();
         builder.Services.AddSingleton<EntryEmbeddings>();

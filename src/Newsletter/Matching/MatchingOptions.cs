@@ -48,6 +48,9 @@ public sealed class MatchingOptions
     /// <summary>Below this many indexed entries there is no distribution to speak of, and only the digest's floor applies.</summary>
     public int MinEntriesForBar { get; set; } = 50;
 
+    /// <summary>False turns interest expansion off (for comparison: <c>match --Matching:UseGlossary false</c>).</summary>
+    public bool UseGlossary { get; set; } = true;
+
     /// <summary>An operator's glossary (<c>ACRONYM = long form</c> lines) laid over the built-in one.</summary>
     public string? GlossaryFile { get; set; }
 

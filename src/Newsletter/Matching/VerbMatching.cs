@@ -71,6 +71,6 @@ public sealed class VerbMatching
             return null;
         }
 
-        return (options, Glossary.Glossary.Load(options.GlossaryFile), digest.Threshold);
+        return (options, Glossary.Glossary.For(options), digest.Threshold);
     }
 }

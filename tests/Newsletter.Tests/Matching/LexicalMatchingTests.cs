@@ -49,6 +49,18 @@ public sealed class LexicalMatchingTests
     }
 
     [Fact]
+    public void OneCorpus_ScoresTheSameQueryExpandedDifferently_AsDifferentItems()
+    {
+        var corpus = new HybridMatcher(new MatchingOptions { Mode = MatchingMode.Lexical }).Index(
+            [new(1, "Knowledge distillation for small students", "A teacher model trains a student.")]);
+        var plain = new InterestItem("KD", "KD");
+        var expanded = plain with { Wordings = ["KD", "knowledge distillation"] };
+
+        Assert.Empty(corpus.Rank([plain]));
+        Assert.Equal(1, Assert.Single(corpus.Rank([expanded])).Entry.Id);
+    }
+
+    [Fact]
     public void AnInterestNothingMentions_MatchesNothing() =>
         Assert.Empty(Corpus().Rank([new InterestItem("x", "protein folding crystallography")]));
 

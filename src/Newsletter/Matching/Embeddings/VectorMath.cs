@@ -12,6 +12,7 @@ namespace Newsletter.Matching.Embeddings;
 /// </summary>
 public static class VectorMath
 {
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         if (a.Length != b.Length)
@@ -63,6 +64,7 @@ public static class VectorMath
     /// <paramref name="into"/>[r] = query · row r of <paramref name="matrix"/> (rows of
     /// <paramref name="dimensions"/> floats, back to back). No allocation.
     /// </summary>
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DotRows(ReadOnlySpan<float> query, ReadOnlySpan<float> matrix, int dimensions, Span<float> into)
     {
         for (var row = 0; row < into.Length; row++)

@@ -30,7 +30,7 @@ public static class EvalVerb
         var set = RelevanceSet.Load(directory);
         var baseOptions = configured.Options;
         var embedded = new VerbMatching(baseOptions, configured.Glossary).Embed(set.Corpus.Select(c => c.Entry).ToList());
-        var noGlossary = Glossary.Glossary.Parse("", "none");
+        var noGlossary = Glossary.Glossary.Empty;
 
         Console.WriteLine($"Relevance set: {set.Corpus.Count} entries, {set.Interests.Count} interests ({Kinds(set)}).");
         Console.WriteLine();

@@ -18,6 +18,11 @@ public sealed partial class Glossary
 
     public static Glossary BuiltIn { get; } = Parse(ReadBuiltIn(), "built-in glossary");
 
+    public static Glossary Empty { get; } = new();
+
+    /// <summary>What the configuration asks for: none, the built-in list, or that list with the operator's file over it.</summary>
+    public static Glossary For(MatchingOptions options) => options.UseGlossary ? Load(options.GlossaryFile) : Empty;
+
     /// <summary>The built-in list with an operator's file laid over it (a repeated acronym replaces the built-in one).</summary>
     public static Glossary Load(string? operatorFile)
     {
@@ -26,7 +31,18 @@ public sealed partial class Glossary
             return BuiltIn;
         }
 
-        return Parse(ReadBuiltIn() + "\n" + File.ReadAllText(operatorFile), operatorFile);
+        // Parsed on its own, so an error names the line of the operator's file, then laid over.
+        var merged = new Glossary();
+        foreach (var glossary in new[] { BuiltIn, Parse(File.ReadAllText(operatorFile), operatorFile) })
+        {
+            foreach (var term in glossary.byAcronym.Values)
+            {
+                merged.byAcronym.Remove(term.Acronym);
+                merged.byAcronym[term.Acronym] = term;
+            }
+        }
+
+        return merged;
     }
 
     /// <exception cref="FormatException">A line that is neither a comment nor <c>ACRONYM = long form</c>; names the line.</exception>
@@ -44,13 +60,14 @@ public sealed partial class Glossary
             }
 
             var match = LinePattern().Match(line);
-            if (!match.Success)
+            var longForms = match.Success ? match.Groups["long"].Value.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [];
+            if (longForms.Length == 0)
             {
                 throw new FormatException($"{source}: line {number}: expected 'ACRONYM = long form [| another]', got '{line}'");
             }
 
             var acronym = match.Groups["acronym"].Value;
-            var longForms = match.Groups["long"].Value.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            glossary.byAcronym.Remove(acronym); // a later line wins, and its spelling with it
             glossary.byAcronym[acronym] = new Term(acronym, longForms);
         }
 
@@ -64,8 +81,8 @@ public sealed partial class Glossary
             return term;
         }
 
-        // "LLMs", "GNNs": a plural of an acronym, never a plural of a lower-case word ("rags").
-        return word.Length > 2 && word[^1] == 's' && char.IsUpper(word[^2]) && byAcronym.TryGetValue(word[..^1], out term) ? term : null;
+        // "LLMs", "GNNs", "llms": a plural of an acronym.
+        return word.Length > 2 && word[^1] == 's' && byAcronym.TryGetValue(word[..^1], out term) ? term : null;
     }
 
     private static string ReadBuiltIn()

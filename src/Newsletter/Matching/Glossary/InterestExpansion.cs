@@ -27,29 +27,44 @@ public static partial class InterestExpansion
             }
 
             terms.Add(term);
+            if (term.LongForms.Any(longForm => IndexOfPhrase(query, longForm) >= 0))
+            {
+                continue; // "DPO (direct preference optimization)": both are there already
+            }
+
             wordings.AddRange(term.LongForms.Select(longForm => Replace(query, word, longForm)));
             embedding = Regex.Replace(embedding, $@"(?<![\w(]){Regex.Escape(word.Value)}(?![\w)])", $"{term.LongForms[0]} ({term.Acronym})");
         }
 
-        foreach (var term in glossary.Terms)
+        // Long forms written out: the longest first, and none inside one already taken, so "large
+        // language model" adds "LLM" and not also "large LM"; none for a term the acronym already brought.
+        var found = glossary.Terms
+            .SelectMany(term => term.LongForms.Select(longForm => (Term: term, LongForm: longForm, At: IndexOfPhrase(query, longForm))))
+            .Where(f => f.At >= 0 && !terms.Contains(f.Term))
+            .OrderByDescending(f => f.LongForm.Length)
+            .ToList();
+        var taken = new List<(int Start, int End)>();
+        foreach (var (term, longForm, at) in found)
         {
-            foreach (var longForm in term.LongForms)
+            if (taken.Any(t => at < t.End && at + longForm.Length > t.Start) || terms.Contains(term))
             {
-                var at = IndexOfPhrase(query, longForm);
-                if (at >= 0)
-                {
-                    terms.Add(term);
-                    wordings.Add(string.Concat(query.AsSpan(0, at), term.Acronym, query.AsSpan(at + longForm.Length)));
-                    embedding = $"{embedding} ({term.Acronym})";
-                }
+                continue;
             }
+
+            taken.Add((at, at + longForm.Length));
+            terms.Add(term);
+            wordings.Add(string.Concat(query.AsSpan(0, at), term.Acronym, query.AsSpan(at + longForm.Length)));
+            embedding = $"{embedding} ({term.Acronym})";
         }
 
         return new ExpandedInterest(wordings.Distinct(StringComparer.Ordinal).ToList(), embedding, terms.Distinct().ToList());
     }
 
+    /// <summary>Acronyms that are also English words: in lower case they are the word ("video clip retrieval").</summary>
+    private static readonly HashSet<string> EnglishWords = new(StringComparer.Ordinal) { "clip", "clips", "rag", "rags", "slam", "cot", "cots", "nerf", "sam", "nas", "ir", "cv", "mt", "lm" };
+
     private static bool LooksLikeAcronym(string word, Term term) =>
-        word.All(c => !char.IsLetter(c) || char.IsLower(c))
+        (word.All(c => !char.IsLetter(c) || char.IsLower(c)) && !EnglishWords.Contains(word))
         || word.All(c => !char.IsLetter(c) || char.IsUpper(c) || c == 's')
         || word.StartsWith(term.Acronym, StringComparison.Ordinal);
 

@@ -47,6 +47,9 @@ public sealed class ReaderProfile
 
     public LearningStage Stage { get; }
 
+    /// <summary>The most <see cref="Adjust"/> can add: lets the selector skip entries that cannot reach their bar.</summary>
+    public double MaxAdjustment => Stage == LearningStage.None ? 0 : options.FeedbackWeight;
+
     public IReadOnlyList<RatedEntry> Liked => liked;
 
     public IReadOnlyList<RatedEntry> Disliked => disliked;
@@ -70,8 +73,9 @@ public sealed class ReaderProfile
         // sides, so they move by about nothing.
         var (dislikedSimilarity, _) = Closest(disliked, vector);
         var span = options.SemanticCeiling - options.SemanticFloor;
-        var towards = Math.Clamp((likedSimilarity - options.SemanticFloor) / span, 0, 1);
-        var away = Math.Clamp((dislikedSimilarity - options.SemanticFloor) / span, 0, 1);
+        // A side with no ratings pulls nowhere (not "similarity 0", which a negative floor would count).
+        var towards = liked.Count == 0 ? 0 : Math.Clamp((likedSimilarity - options.SemanticFloor) / span, 0, 1);
+        var away = disliked.Count == 0 ? 0 : Math.Clamp((dislikedSimilarity - options.SemanticFloor) / span, 0, 1);
         return (options.FeedbackWeight * (towards - away), nearest);
     }
 
