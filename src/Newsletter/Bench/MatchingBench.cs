@@ -8,8 +8,8 @@ using Newsletter.Matching.Embeddings;
 namespace Newsletter.Bench;
 
 /// <summary>
-/// <c>bench matching [--subscribers N] [--entries M] [--items K]</c>: N subscribers with K interest
-/// items each, against M new entries, with 384-dimensional vectors unpacked from the stored half-float
+/// <c>bench matching [--subscribers N] [--entries M] [--items K] [--history H]</c>: N subscribers with
+/// K interest items each, against M new entries (and H older ones indexed only for the bars' statistics), with 384-dimensional vectors unpacked from the stored half-float
 /// format. Three timings in one run, on every core:
 /// <list type="bullet">
 /// <item>the digest's own selection, subscriber by subscriber (hybrid scores with BM25, adaptive bars, picks);</item>
@@ -28,12 +28,15 @@ public static class MatchingBench
         var subscriberCount = Int(args, "--subscribers", 100_000);
         var entryCount = Int(args, "--entries", 1_000);
         var itemsEach = Int(args, "--items", 2);
+        var history = Math.Max(0, Int(args, "--history", 0, allowZero: true));
         var threads = Environment.ProcessorCount;
         var random = new Random(11);
         var vocabulary = Vocabulary(random, 4_000);
 
         var setup = Stopwatch.StartNew();
-        var entries = Enumerable.Range(0, entryCount).Select(i => new MatchableEntry(i, Text(random, vocabulary, 8), Text(random, vocabulary, 120))
+        // Newest first, as a window lists them: the new entries, then the older ones that only feed the
+        // statistics of each interest's bar (production indexes 30 days).
+        var entries = Enumerable.Range(0, entryCount + history).Select(i => new MatchableEntry(i, Text(random, vocabulary, 8), Text(random, vocabulary, 120))
         {
             Vector = VectorBlob.Unpack(VectorBlob.Pack(RandomUnit(random))),
         }).ToList();
@@ -51,9 +54,13 @@ public static class MatchingBench
             return new InterestItem(query, query) { Vector = VectorBlob.Unpack(VectorBlob.Pack(vector)) };
         }).ToList()).ToList();
         var candidates = entries.Select(e => new CandidateEntry { Id = e.Id, Title = e.Title, Abstract = e.Abstract, Vector = e.Vector }).ToList();
-        var allowed = candidates.Select(c => c.Id).ToHashSet();
+        var allowed = candidates.Take(entryCount).Select(c => c.Id).ToHashSet();
         var multiplyAdds = (double)subscriberCount * itemsEach * entryCount * Dimensions;
         Console.WriteLine($"bench matching: {subscriberCount:N0} subscribers x {itemsEach} items x {entryCount:N0} new entries x {Dimensions} dims = {multiplyAdds:N0} multiply-adds, {threads} threads (setup {setup.Elapsed.TotalSeconds:N1} s)");
+        if (history > 0)
+        {
+            Console.WriteLine($"  plus {history:N0} older entries indexed for the interests' bars (sampled: at most 2,000 scored per interest)");
+        }
 
         var matcher = new HybridMatcher(new MatchingOptions());
         var digest = new DigestOptions { TrendingSlot = false };
@@ -64,12 +71,12 @@ public static class MatchingBench
         timer.Restart();
         long picks = 0;
         Parallel.For(0, subscriberCount, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => 0L,
-            (s, _, local) => local + DigestSelector.Select(candidates, allowed, subscribers[s], corpus, digest).Count,
+            (s, _, local) => local + DigestSelector.Select(candidates, allowed, subscribers[s], corpus, digest, scoreLimit: entryCount).Count,
             local => Interlocked.Add(ref picks, local));
         var selectionSeconds = timer.Elapsed.TotalSeconds;
 
         timer.Restart();
-        var kernelChecksum = KernelOnly(subscribers, entries, threads);
+        var kernelChecksum = KernelOnly(subscribers, entries.Take(entryCount).ToList(), itemsEach, threads);
         var kernelSeconds = timer.Elapsed.TotalSeconds;
 
         timer.Restart();
@@ -86,7 +93,7 @@ public static class MatchingBench
     }
 
     /// <summary>Every subscriber's item vectors against every entry, 32 subscribers a block, keeping each subscriber's best score per entry.</summary>
-    private static double KernelOnly(List<IReadOnlyList<InterestItem>> subscribers, List<MatchableEntry> entries, int threads)
+    private static double KernelOnly(List<IReadOnlyList<InterestItem>> subscribers, List<MatchableEntry> entries, int itemsEach, int threads)
     {
         var matrix = new float[entries.Count * Dimensions];
         for (var i = 0; i < entries.Count; i++)
@@ -98,7 +105,7 @@ public static class MatchingBench
         var total = 0.0;
         var sync = new object();
         Parallel.For(0, (subscribers.Count + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => (Queries: new float[Block * 8 * Dimensions], Scores: new float[Block * 8 * entries.Count], Sum: 0.0),
+            () => (Queries: new float[Block * itemsEach * Dimensions], Scores: new float[Block * itemsEach * entries.Count], Sum: 0.0),
             (block, _, local) =>
             {
                 var rows = 0;
@@ -186,9 +193,9 @@ public static class MatchingBench
     private static string Text(Random random, string[] vocabulary, int words) =>
         string.Join(' ', Enumerable.Range(0, words).Select(_ => vocabulary[(int)(vocabulary.Length * Math.Pow(random.NextDouble(), 3))]));
 
-    private static int Int(string[] args, string name, int fallback)
+    private static int Int(string[] args, string name, int fallback, bool allowZero = false)
     {
         var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) && value > 0 ? value : fallback;
+        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) && (value > 0 || (allowZero && value == 0)) ? value : fallback;
     }
 }

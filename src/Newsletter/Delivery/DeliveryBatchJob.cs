@@ -142,6 +142,12 @@ public sealed class DeliveryBatchJob(
     /// <summary>Claims the delivery and, the first time, chooses and records its entries. Null: nothing to send.</summary>
     private async Task<Outgoing?> PrepareAsync(DbConnection connection, DueDelivery candidate, DateTime cutoff)
     {
+        if (candidate.SelectedAt is null)
+        {
+            // Learning from the subscriber's thumbs reads and trains: done before the write lock is taken.
+            await planner.LearnAsync(candidate.SubscriberId);
+        }
+
         var now = Now();
         await using var tx = await connection.BeginTransactionAsync();
         if (await store.ClaimAsync(tx, candidate.Id, now) is not { } due)

@@ -17,6 +17,7 @@ public static class DeliveryExtensions
         // Scoped: one planner per job, so its window cache lives as long as one batch.
         builder.Services.AddScoped<DigestPlanner>();
         builder.Services.AddSingleton<PlanningWarmup>();
+        builder.Services.AddTransient<InterestVectorsJob>();
         builder.Services.AddScoped<DigestRuns>();
         builder.Services.AddScoped<DeliveryBatchJob>();
         builder.Services.AddScoped<DigestScheduleJob>();

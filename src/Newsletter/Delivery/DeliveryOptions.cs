@@ -77,7 +77,7 @@ public sealed class DigestOptions
     public IEnumerable<string> Validate()
     {
         if (MaxEntries is < 1 or > 100) yield return $"Digest:MaxEntries must be between 1 and 100 (got {MaxEntries}).";
-        if (Threshold is < 0 or > 1) yield return $"Digest:Threshold must be between 0 and 1 (got {Threshold}).";
+        if (!(Threshold is >= 0 and <= 1)) yield return $"Digest:Threshold must be between 0 and 1 (got {Threshold}).";
         if (Lookback <= TimeSpan.Zero) yield return "Digest:Lookback must be positive, e.g. 7.00:00:00.";
     }
 }

@@ -18,6 +18,7 @@ public sealed class DigestPlanner(
     EmbeddingStore embeddings, ITextEmbedder embedder, MatchingOptions matching, IOptions<DigestOptions> options)
 {
     private readonly Dictionary<(DateTime, DateTime), (IReadOnlyList<CandidateEntry> Entries, IMatchingCorpus Corpus)> windows = [];
+    private (long SubscriberId, ReaderProfile Profile)? learned;
     private IReadOnlyDictionary<string, Topic>? topics;
 
     public DigestOptions Options => options.Value;
@@ -45,7 +46,9 @@ public sealed class DigestPlanner(
         }
 
         var sent = await store.SentInWindowAsync(connection, subscriber.Id, start, cutoff, tx);
-        var allowed = window.Entries.Where(e => e.ArrivedAt > start && !sent.Contains(e.Id)).Select(e => e.Id).ToHashSet();
+        // The window lists its newest entries first: those the subscriber can be sent are a prefix.
+        var fresh = window.Entries.TakeWhile(e => e.ArrivedAt > start).Count();
+        var allowed = window.Entries.Take(fresh).Where(e => !sent.Contains(e.Id)).Select(e => e.Id).ToHashSet();
         if (allowed.Count == 0)
         {
             return [];
@@ -54,9 +57,26 @@ public sealed class DigestPlanner(
         topics ??= (await topicStore.ListActiveAsync()).ToDictionary(t => t.Slug, StringComparer.Ordinal);
         var settings = await subscribers.GetSettingsAsync(subscriber.Id);
         var items = await interests.PrepareAsync(InterestItems.For(settings, topics), persist: tx is null);
+        var profile = learned is { } ready && ready.SubscriberId == subscriber.Id ? ready.Profile : await LearnAsync(subscriber.Id, keep: false);
+        learned = null;
+        return DigestSelector.Select(window.Entries, allowed, items, window.Corpus, options.Value, profile, scoreLimit: fresh);
+    }
+
+    /// <summary>
+    /// Rebuilds what the subscriber's thumbs teach (a logistic model once there are enough of them).
+    /// The batch job calls this before it takes the claim's write lock, so the training does not
+    /// hold up other writers; <see cref="PlanAsync"/> then uses the result once.
+    /// </summary>
+    public async Task<ReaderProfile> LearnAsync(long subscriberId, bool keep = true)
+    {
         var profile = matching.Mode == MatchingMode.Lexical
             ? ReaderProfile.Empty(matching)
-            : ReaderProfile.Learn(await embeddings.RatedEntriesAsync(embedder.Model, subscriber.Id), matching);
-        return DigestSelector.Select(window.Entries, allowed, items, window.Corpus, options.Value, profile);
+            : ReaderProfile.Learn(await embeddings.RatedEntriesAsync(embedder.Model, subscriberId), matching);
+        if (keep)
+        {
+            learned = (subscriberId, profile); // one at a time: a claim that fails leaves nothing behind but this slot
+        }
+
+        return profile;
     }
 }

@@ -44,10 +44,14 @@ public static class DigestSelector
     [ThreadStatic]
     private static ScoreSheet? Sheet;
 
+    /// <param name="scoreLimit">
+    /// Only the first this many candidates can be picked, and only they are scored: the planner lists
+    /// a window newest first and passes how many arrived after the subscriber's last digest.
+    /// </param>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<DigestPick> Select(
         IReadOnlyList<CandidateEntry> candidates, IReadOnlySet<long> allowed, IReadOnlyList<InterestItem> items,
-        IMatchingCorpus corpus, DigestOptions options, ReaderProfile? profile = null)
+        IMatchingCorpus corpus, DigestOptions options, ReaderProfile? profile = null, int scoreLimit = int.MaxValue)
     {
         // Held back: entries already sent (not allowed) and near-duplicates of an entry the subscriber disliked.
         bool IsOpen(CandidateEntry c) => allowed.Contains(c.Id) && profile?.ResemblesDisliked(c.Vector ?? []) is null;
@@ -60,11 +64,11 @@ public static class DigestSelector
         }
 
         var sheet = Sheet ??= new ScoreSheet();
-        corpus.Score(items, sheet);
+        corpus.Score(items, sheet, scoreLimit);
         var qualifying = new List<DigestPick>();
         var entries = corpus.Entries;
         var reach = profile?.MaxAdjustment ?? 0;
-        for (var i = 0; i < candidates.Count; i++)
+        for (var i = 0; i < Math.Min(candidates.Count, scoreLimit); i++)
         {
             // Cheapest tests first: most candidates cannot reach their bar even with the most the
             // ratings could add, and are dropped before any lookup or vector arithmetic.
@@ -73,24 +77,19 @@ public static class DigestSelector
             var item = doc >= 0 ? sheet.Item[doc] : -1;
             var baseScore = item >= 0 ? sheet.Score[doc] : 0;
             var bar = Math.Max(options.Threshold, item >= 0 ? sheet.Bars[item] : 0);
-            if (baseScore + reach < bar || !allowed.Contains(candidate.Id))
+            if (!(baseScore + reach >= bar) || !allowed.Contains(candidate.Id)) // written so that a NaN never qualifies
             {
                 continue;
             }
 
             var (adjustment, nearestLiked) = profile?.Adjust(candidate.Vector ?? []) ?? (0, null);
             var score = Math.Clamp(baseScore + adjustment, 0, 1);
-            if (score < bar || profile?.ResemblesDisliked(candidate.Vector ?? []) is not null)
+            if (!(score >= bar) || profile?.ResemblesDisliked(candidate.Vector ?? []) is not null)
             {
                 continue;
             }
 
-            // The reason names what put the entry over the bar: the interest, or the ratings.
-            var reason = item >= 0 && baseScore >= bar ? items[item].Label
-                : profile?.Stage == LearningStage.Model ? "Learned from your ratings"
-                : nearestLiked is not null ? $"Like “{nearestLiked.Title}”, which you rated up"
-                : item >= 0 ? items[item].Label : "Learned from your ratings";
-            qualifying.Add(new DigestPick(candidate.Id, Math.Round(score, 4), reason));
+            qualifying.Add(new DigestPick(candidate.Id, Math.Round(score, 4), ReasonFor(item >= 0 && baseScore >= bar ? items[item] : null, profile, nearestLiked)));
         }
 
         var byReason = qualifying
@@ -121,5 +120,18 @@ public static class DigestSelector
         }
 
         return picks;
+    }
+
+    /// <summary>What put the entry over its bar: the interest it matched, or, when that alone fell short, the ratings.</summary>
+    private static string ReasonFor(InterestItem? clearedByItself, ReaderProfile? profile, Matching.Embeddings.RatedEntry? nearestLiked)
+    {
+        if (clearedByItself is not null)
+        {
+            return clearedByItself.Label;
+        }
+
+        return profile?.Stage != LearningStage.Model && nearestLiked is not null
+            ? $"Like “{nearestLiked.Title}”, which you rated up"
+            : "Learned from your ratings";
     }
 }

@@ -9,8 +9,22 @@ namespace Newsletter.Delivery;
 /// line of an active subscriber its vector, in short transactions of their own. The batch jobs then
 /// only read vectors while they hold the claim's write lock; the model never runs per email.
 /// </summary>
-public sealed class PlanningWarmup(EntryEmbeddings entries, EmbeddingStore store, TopicStore topics, InterestPreparation interests, MatchingOptions options)
+public sealed class PlanningWarmup(
+    EntryEmbeddings entries, EmbeddingStore store, TopicStore topics, Subscriptions.SubscriberStore subscribers, InterestPreparation interests, MatchingOptions options)
 {
+    /// <summary>One subscriber's topics and interest lines, right after they confirm or change them.</summary>
+    public async Task EmbedInterestsOfAsync(long subscriberId, CancellationToken cancellationToken)
+    {
+        if (options.Mode == MatchingMode.Lexical)
+        {
+            return;
+        }
+
+        var byslug = (await topics.ListActiveAsync(cancellationToken)).ToDictionary(t => t.Slug, StringComparer.Ordinal);
+        var settings = await subscribers.GetSettingsAsync(subscriberId, cancellationToken);
+        await interests.PrepareAsync(InterestItems.For(settings, byslug), persist: true, cancellationToken);
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (options.Mode == MatchingMode.Lexical)
@@ -24,4 +38,10 @@ public sealed class PlanningWarmup(EntryEmbeddings entries, EmbeddingStore store
             .ToList();
         await interests.PrepareAsync(items, persist: true, cancellationToken);
     }
+}
+
+/// <summary>Hangfire job: embeds a subscriber's interests when they are saved, so no run meets them unembedded.</summary>
+public sealed class InterestVectorsJob(PlanningWarmup warmup)
+{
+    public Task RunAsync(long subscriberId, CancellationToken cancellationToken) => warmup.EmbedInterestsOfAsync(subscriberId, cancellationToken);
 }

@@ -19,7 +19,11 @@ public sealed class Bm25Index
     /// <summary>Per term, the documents holding it and each one's saturated, length-normalised term frequency, computed once at indexing.</summary>
     private readonly Dictionary<string, (int[] Docs, float[] Weights)> postings = new(StringComparer.Ordinal);
 
-    public Bm25Index(IReadOnlyList<MatchableEntry> entries)
+    /// <summary>For each entry, its place in the statistics sample, or -1.</summary>
+    private readonly int[] samplePlace;
+
+    /// <param name="sample">Entry positions whose scores <see cref="ScoreSampleInto"/> computes on their own.</param>
+    public Bm25Index(IReadOnlyList<MatchableEntry> entries, IReadOnlyList<int>? sample = null)
     {
         Count = entries.Count;
         var lengths = new int[entries.Count];
@@ -58,39 +62,49 @@ public sealed class Bm25Index
         {
             postings[term] = (docs.ToArray(), weights.ToArray());
         }
+
+        samplePlace = new int[entries.Count];
+        Array.Fill(samplePlace, -1);
+        for (var k = 0; k < (sample?.Count ?? 0); k++)
+        {
+            samplePlace[sample![k]] = k;
+        }
     }
 
     public int Count { get; }
 
-    /// <summary>Raises <paramref name="into"/>[doc] to the query's 0..1 score where that is higher (so wordings of one interest combine by max).</summary>
+    /// <summary>
+    /// Raises <paramref name="into"/>[doc] to the query's 0..1 score where that is higher (so wordings
+    /// of one interest combine by max), for the first <paramref name="limit"/> entries only: postings
+    /// are in entry order, so the walk stops there.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void ScoreInto(string query, Span<float> into)
+    public void ScoreInto(string query, Span<float> into, int limit = int.MaxValue)
     {
-        var terms = Tokenizer.Terms(query).Distinct(StringComparer.Ordinal).ToList();
-        if (terms.Count == 0)
+        limit = Math.Min(limit, Count);
+        var (terms, idfs, normaliser) = Prepare(query);
+        if (terms.Count == 0 || limit == 0)
         {
             return;
         }
 
-        var idfs = terms.Select(Idf).ToList();
-        var normaliser = (float)((K1 + 1) * idfs.OrderDescending().Take(NormalisingTerms).Sum());
-        var sums = System.Buffers.ArrayPool<float>.Shared.Rent(Count);
+        var sums = System.Buffers.ArrayPool<float>.Shared.Rent(limit);
         try
         {
-            Array.Clear(sums, 0, Count);
+            Array.Clear(sums, 0, limit);
             for (var i = 0; i < terms.Count; i++)
             {
                 if (postings.TryGetValue(terms[i], out var list))
                 {
                     var idf = (float)idfs[i];
-                    for (var p = 0; p < list.Docs.Length; p++)
+                    for (var p = 0; p < list.Docs.Length && list.Docs[p] < limit; p++)
                     {
                         sums[list.Docs[p]] += idf * list.Weights[p];
                     }
                 }
             }
 
-            for (var doc = 0; doc < Count; doc++)
+            for (var doc = 0; doc < limit; doc++)
             {
                 into[doc] = Math.Max(into[doc], Math.Min(1, sums[doc] / normaliser));
             }
@@ -99,6 +113,55 @@ public sealed class Bm25Index
         {
             System.Buffers.ArrayPool<float>.Shared.Return(sums);
         }
+    }
+
+    /// <summary>As <see cref="ScoreInto"/>, for the statistics sample given at construction: <paramref name="into"/>[k] is sample entry k's score.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void ScoreSampleInto(string query, Span<float> into)
+    {
+        var (terms, idfs, normaliser) = Prepare(query);
+        if (terms.Count == 0 || into.IsEmpty)
+        {
+            return;
+        }
+
+        var sums = System.Buffers.ArrayPool<float>.Shared.Rent(into.Length);
+        try
+        {
+            Array.Clear(sums, 0, into.Length);
+            for (var i = 0; i < terms.Count; i++)
+            {
+                if (postings.TryGetValue(terms[i], out var list))
+                {
+                    // A sequential walk of the postings with one array lookup each: no hashing per entry.
+                    var idf = (float)idfs[i];
+                    for (var p = 0; p < list.Docs.Length; p++)
+                    {
+                        var place = samplePlace[list.Docs[p]];
+                        if (place >= 0)
+                        {
+                            sums[place] += idf * list.Weights[p];
+                        }
+                    }
+                }
+            }
+
+            for (var k = 0; k < into.Length; k++)
+            {
+                into[k] = Math.Max(into[k], Math.Min(1, sums[k] / normaliser));
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(sums);
+        }
+    }
+
+    private (List<string> Terms, List<double> Idfs, float Normaliser) Prepare(string query)
+    {
+        var terms = Tokenizer.Terms(query).Distinct(StringComparer.Ordinal).ToList();
+        var idfs = terms.Select(Idf).ToList();
+        return (terms, idfs, (float)((K1 + 1) * idfs.OrderDescending().Take(NormalisingTerms).Sum()));
     }
 
     private double Idf(string term)

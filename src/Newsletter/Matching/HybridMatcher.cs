@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Newsletter.Matching.Embeddings;
 
 namespace Newsletter.Matching;
@@ -19,44 +20,69 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
     /// <summary>An index of entries: BM25 postings and one contiguous matrix of their vectors. Safe to share between threads.</summary>
     private sealed class Corpus : IMatchingCorpus
     {
-        /// <summary>Items shared by many subscribers (topics, common interests) are scored once per corpus.</summary>
-        private const int CachedItems = 2_000;
+        /// <summary>
+        /// Items shared by many subscribers (topics, common interests) are scored once per corpus, up to
+        /// 2,000 items or 48 MB of scores (three floats per entry per item), whichever comes first: a
+        /// 30-day window of a busy feed holds tens of thousands of entries.
+        /// </summary>
+        private const int MaxCachedItems = 2_000;
+        private const long CacheBytes = 48L << 20;
+
+        /// <summary>
+        /// An item's bar is estimated from at most this many entries spread evenly over the span: the
+        /// mean and deviation of 2,000 scores are as good as of 30,000, at a fifteenth of the cost per
+        /// subscriber.
+        /// </summary>
+        private const int StatisticsSample = 2_000;
 
         private readonly MatchingOptions options;
         private readonly Bm25Index? bm25;
         private readonly float[] matrix = [];
         private readonly bool[] hasVector = [];
         private readonly int dimensions;
+        private readonly int[] sample;
+        private readonly float[] sampleMatrix = [];
         private readonly Dictionary<long, int> positions = [];
         private readonly ConcurrentDictionary<(string Query, string EmbeddingText, int Wordings, string? LastWording, bool HasVector), ItemScores> cache = new();
+        private readonly int cachedItems;
         private int cachedCount;
 
         public Corpus(IReadOnlyList<MatchableEntry> entries, MatchingOptions options)
         {
             Entries = entries;
             this.options = options;
-            for (var i = 0; i < entries.Count; i++)
+            var n = entries.Count;
+            cachedItems = (int)Math.Min(MaxCachedItems, CacheBytes / (12L * Math.Max(1, n)));
+            for (var i = 0; i < n; i++)
             {
                 positions.TryAdd(entries[i].Id, i);
             }
 
+            var sampled = Math.Min(n, StatisticsSample);
+            sample = Enumerable.Range(0, sampled).Select(k => (int)((long)k * n / sampled)).ToArray();
             if (options.Mode != MatchingMode.Semantic)
             {
-                bm25 = new Bm25Index(entries);
+                bm25 = new Bm25Index(entries, sample);
             }
 
-            if (options.Mode != MatchingMode.Lexical && entries.FirstOrDefault(e => e.Vector is not null)?.Vector is { } first)
+            if (options.Mode != MatchingMode.Lexical && entries.FirstOrDefault(e => e.Vector is { Length: > 0 })?.Vector is { } first)
             {
                 dimensions = first.Length;
-                matrix = new float[entries.Count * dimensions];
-                hasVector = new bool[entries.Count];
-                for (var i = 0; i < entries.Count; i++)
+                matrix = new float[n * dimensions];
+                hasVector = new bool[n];
+                for (var i = 0; i < n; i++)
                 {
-                    if (entries[i].Vector is { } vector && vector.Length == dimensions)
+                    if (entries[i].Vector is { } vector && VectorMath.IsUsable(vector, dimensions))
                     {
                         vector.CopyTo(matrix.AsSpan(i * dimensions));
                         hasVector[i] = true;
                     }
+                }
+
+                sampleMatrix = new float[sample.Length * dimensions];
+                for (var k = 0; k < sample.Length; k++)
+                {
+                    matrix.AsSpan(sample[k] * dimensions, dimensions).CopyTo(sampleMatrix.AsSpan(k * dimensions));
                 }
             }
         }
@@ -65,17 +91,18 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
 
         public int IndexOf(long entryId) => positions.GetValueOrDefault(entryId, -1);
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Score(IReadOnlyList<InterestItem> items, ScoreSheet sheet)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Score(IReadOnlyList<InterestItem> items, ScoreSheet sheet, int limit = int.MaxValue)
         {
             var n = Entries.Count;
+            limit = Math.Clamp(limit, 0, n);
             sheet.Reset(n);
-            var scores = ScoresOf(items);
+            var scores = ScoresOf(items, limit);
             for (var i = 0; i < items.Count; i++)
             {
                 var item = scores[i];
                 sheet.Bars.Add(item.Bar);
-                for (var doc = 0; doc < n; doc++)
+                for (var doc = 0; doc < limit; doc++)
                 {
                     // The item that wins an entry is the one it clears by most, not the one with the
                     // highest raw score: a broad topic scores everything higher than a narrow interest.
@@ -91,13 +118,13 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
                 }
             }
 
-            foreach (var item in scores.Where(s => !s.Cached))
+            foreach (var item in scores)
             {
-                item.Return();
+                Scratch.Return(item);
             }
         }
 
-        private ItemScores[] ScoresOf(IReadOnlyList<InterestItem> items)
+        private ItemScores[] ScoresOf(IReadOnlyList<InterestItem> items, int limit)
         {
             var n = Entries.Count;
             var scores = new ItemScores[items.Count];
@@ -119,102 +146,159 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
                 return scores;
             }
 
-            // Cosines of every uncached item with a vector, in one pass of the kernel over the matrix.
-            var withVectors = uncached.Where(i => items[i].Vector is { } v && v.Length == dimensions && dimensions > 0).ToList();
-            var cosines = Scratch.Cosines(withVectors.Count * n);
+            // While the cache has room, items are scored over the whole corpus and kept (the next
+            // subscriber with that topic needs other entries); after that only as far as this one needs.
+            var cacheable = Volatile.Read(ref cachedCount) < cachedItems;
+            var span = cacheable ? n : limit;
+
+            // Cosines of every uncached item with a vector, in one pass of the kernel over the matrix
+            // (the entries this subscriber can be sent) and one over the statistics sample.
+            var withVectors = uncached.Where(i => dimensions > 0 && VectorMath.IsUsable(items[i].Vector, dimensions)).ToList();
+            var cosines = Scratch.Cosines(withVectors.Count * span);
+            var sampleCosines = Scratch.SampleCosines(withVectors.Count * sample.Length);
             var queries = Scratch.Queries(withVectors.Count * dimensions);
+            for (var k = 0; k < withVectors.Count; k++)
             {
-                for (var k = 0; k < withVectors.Count; k++)
-                {
-                    items[withVectors[k]].Vector.AsSpan().CopyTo(queries.AsSpan(k * dimensions));
-                }
+                items[withVectors[k]].Vector.AsSpan().CopyTo(queries.AsSpan(k * dimensions));
+            }
 
-                SimilarityKernel.Score(queries.AsSpan(0, withVectors.Count * dimensions), matrix, Math.Max(1, dimensions), cosines);
-                foreach (var i in uncached)
+            if (withVectors.Count > 0)
+            {
+                var query = queries.AsSpan(0, withVectors.Count * dimensions);
+                SimilarityKernel.Score(query, matrix.AsSpan(0, span * dimensions), dimensions, cosines);
+                if (span == n)
                 {
-                    var k = withVectors.IndexOf(i);
-                    var item = Scratch.Rent(n);
-                    Fill(items[i], item, k >= 0 ? cosines.AsSpan(k * n, n) : default);
-                    // ConcurrentDictionary.Count takes every lock of the dictionary: count the adds ourselves.
-                    if (Volatile.Read(ref cachedCount) < CachedItems && cache.TryAdd(Key(items[i]), item))
+                    // Every sampled entry was just scored: read its cosine instead of computing it twice.
+                    for (var q = 0; q < withVectors.Count; q++)
                     {
-                        Interlocked.Increment(ref cachedCount);
-                        item.MarkCached();
+                        for (var k = 0; k < sample.Length; k++)
+                        {
+                            sampleCosines[(q * sample.Length) + k] = cosines[(q * n) + sample[k]];
+                        }
                     }
-
-                    scores[i] = item;
                 }
+                else
+                {
+                    SimilarityKernel.Score(query, sampleMatrix, dimensions, sampleCosines);
+                }
+            }
+
+            foreach (var i in uncached)
+            {
+                var k = withVectors.IndexOf(i);
+                var item = Scratch.Rent(n);
+                Fill(items[i], item, span, hasSemantic: k >= 0,
+                    k >= 0 ? cosines.AsSpan(k * span, span) : default,
+                    k >= 0 ? sampleCosines.AsSpan(k * sample.Length, sample.Length) : default);
+                // ConcurrentDictionary.Count takes every lock of the dictionary: count the adds ourselves.
+                if (span == n && Volatile.Read(ref cachedCount) < cachedItems && cache.TryAdd(Key(items[i]), item))
+                {
+                    Interlocked.Increment(ref cachedCount);
+                    item.MarkCached();
+                }
+
+                scores[i] = item;
             }
 
             return scores;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Fill(InterestItem item, ItemScores into, ReadOnlySpan<float> cosines)
+        /// <summary>
+        /// An item's scores for the first <paramref name="span"/> entries, and its bar from the
+        /// statistics sample; nothing is computed for the entries in between.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Fill(InterestItem item, ItemScores into, int span, bool hasSemantic, ReadOnlySpan<float> cosines, ReadOnlySpan<float> sampleCosines)
         {
             var n = Entries.Count;
-            var lexical = into.Lexical.AsSpan(0, n);
-            var semantic = into.Semantic.AsSpan(0, n);
-            var fused = into.Fused.AsSpan(0, n);
+            var lexical = into.Lexical.AsSpan(0, span);
+            var semantic = into.Semantic.AsSpan(0, span);
+            var fused = into.Fused.AsSpan(0, span);
+            var sampleLexical = Scratch.SampleLexical(sample.Length).AsSpan(0, sample.Length);
+            into.Scored = span;
             lexical.Clear();
-            if (cosines.IsEmpty)
-            {
-                semantic.Clear();
-            }
-
+            sampleLexical.Clear();
             if (bm25 is not null)
             {
                 foreach (var wording in item.Wordings)
                 {
-                    bm25.ScoreInto(wording, lexical);
+                    bm25.ScoreInto(wording, lexical, span);
+                    if (span < n)
+                    {
+                        bm25.ScoreSampleInto(wording, sampleLexical);
+                    }
                 }
-            }
 
-            var hasSemantic = !cosines.IsEmpty;
-            if (hasSemantic)
-            {
-                var floor = (float)options.SemanticFloor;
-                var span = (float)(options.SemanticCeiling - options.SemanticFloor);
-                for (var doc = 0; doc < n; doc++)
+                if (span == n)
                 {
-                    semantic[doc] = hasVector[doc] ? Math.Clamp((cosines[doc] - floor) / span, 0, 1) : 0;
+                    for (var k = 0; k < sample.Length; k++)
+                    {
+                        sampleLexical[k] = lexical[sample[k]];
+                    }
                 }
             }
 
-            var mode = options.Mode;
-            if (mode == MatchingMode.Lexical || (mode == MatchingMode.Hybrid && !hasSemantic))
+            for (var doc = 0; doc < span; doc++)
             {
-                lexical.CopyTo(fused);
-            }
-            else if (mode == MatchingMode.Semantic || bm25 is null)
-            {
-                semantic.CopyTo(fused);
-            }
-            else if (options.Fusion == Fusion.ReciprocalRank)
-            {
-                ReciprocalRank(into.Lexical, into.Semantic, fused);
-            }
-            else
-            {
-                var w = (float)options.LexicalWeight;
-                for (var doc = 0; doc < n; doc++)
-                {
-                    fused[doc] = (w * lexical[doc]) + ((1 - w) * semantic[doc]);
-                }
+                semantic[doc] = hasSemantic && hasVector[doc] ? Normalise(cosines[doc]) : 0;
             }
 
-            into.Bar = n >= options.MinEntriesForBar ? AdaptiveBar(fused, options.BarDeviations) : 0;
+            if (options.Mode == MatchingMode.Hybrid && hasSemantic && options.Fusion == Fusion.ReciprocalRank)
+            {
+                // Ranks need the whole list; eval is the one user and always scores everything.
+                ReciprocalRank(into.Lexical, into.Semantic, span, fused);
+                into.Bar = n >= options.MinEntriesForBar ? AdaptiveBar(fused, options.BarDeviations) : 0;
+                return;
+            }
+
+            for (var doc = 0; doc < span; doc++)
+            {
+                fused[doc] = Fuse(lexical[doc], semantic[doc], hasSemantic, hasSemantic && hasVector[doc]);
+            }
+
+            if (n < options.MinEntriesForBar)
+            {
+                into.Bar = 0;
+                return;
+            }
+
+            var sampled = Scratch.SampleFused(sample.Length).AsSpan(0, sample.Length);
+            for (var k = 0; k < sample.Length; k++)
+            {
+                var doc = sample[k];
+                var sem = hasSemantic && hasVector[doc] ? Normalise(sampleCosines[k]) : 0;
+                sampled[k] = Fuse(sampleLexical[k], sem, hasSemantic, hasSemantic && hasVector[doc]);
+            }
+
+            into.Bar = AdaptiveBar(sampled, options.BarDeviations);
         }
 
+        private float Normalise(float cosine) =>
+            Math.Clamp((cosine - (float)options.SemanticFloor) / (float)(options.SemanticCeiling - options.SemanticFloor), 0, 1);
+
+        /// <param name="itemHasSemantic">The item has a vector (else keywords decide, whatever the mode but Semantic).</param>
+        /// <param name="entryHasSemantic">
+        /// The entry has one too. An entry without (it arrived moments before the cutoff) is judged by its
+        /// keywords alone, not by 0.4 of them: it would otherwise never reach a bar, and the
+        /// subscriber's window moves past it for good.
+        /// </param>
+        private float Fuse(float lexical, float semantic, bool itemHasSemantic, bool entryHasSemantic) => options.Mode switch
+        {
+            MatchingMode.Lexical => lexical,
+            MatchingMode.Semantic => semantic,
+            _ when bm25 is null => semantic,
+            _ when !itemHasSemantic || !entryHasSemantic => lexical,
+            _ => ((float)options.LexicalWeight * lexical) + ((1 - (float)options.LexicalWeight) * semantic),
+        };
+
         /// <summary>1/(60 + rank) summed over both rankings, scaled so first in both is 1; entries a ranking scores 0 get nothing from it.</summary>
-        private void ReciprocalRank(float[] lexical, float[] semantic, Span<float> fused)
+        private static void ReciprocalRank(float[] lexical, float[] semantic, int span, Span<float> fused)
         {
             const double k = 60;
             fused.Clear();
-            var n = Entries.Count;
             foreach (var scores in new[] { lexical, semantic })
             {
-                var order = Enumerable.Range(0, n).Where(d => scores[d] > 0).OrderByDescending(d => scores[d]).ToList();
+                var order = Enumerable.Range(0, span).Where(d => scores[d] > 0).OrderByDescending(d => scores[d]).ToList();
                 for (var rank = 0; rank < order.Count; rank++)
                 {
                     fused[order[rank]] += (float)(1 / (k + rank + 1) / (2 / (k + 1)));
@@ -222,7 +306,7 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
             }
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static float AdaptiveBar(ReadOnlySpan<float> fused, double deviations)
         {
             if (fused.Length < 2)
@@ -239,72 +323,16 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
 
             var mean = sum / fused.Length;
             var variance = Math.Max(0, (squares - (fused.Length * mean * mean)) / (fused.Length - 1));
-            return (float)(mean + (deviations * Math.Sqrt(variance)));
+            var bar = mean + (deviations * Math.Sqrt(variance));
+            // Scores are finite by construction (vectors are checked); a bar that is not would switch
+            // every comparison against it off, so it falls back to no bar rather than to "anything goes".
+            return double.IsFinite(bar) ? (float)bar : 0;
         }
 
         // What the scores depend on: the same query expanded differently is a different item. The
         // wordings are derived from the query, so their count and last one tell expansions apart
         // without building a string per lookup.
         private (string, string, int, string?, bool) Key(InterestItem item) =>
-            (item.Query, item.EmbeddingText, item.Wordings.Count, item.Wordings.Count > 0 ? item.Wordings[^1] : null, item.Vector is not null && item.Vector.Length == dimensions && dimensions > 0);
-    }
-
-    /// <summary>
-    /// Per-thread buffers, grown as needed and reused from subscriber to subscriber: the shared
-    /// ArrayPool's per-core stacks take a lock once a thread rents more than one array of a size,
-    /// and two threads then queue on it.
-    /// </summary>
-    private static class Scratch
-    {
-        [ThreadStatic]
-        private static float[]? cosines;
-
-        [ThreadStatic]
-        private static float[]? queries;
-
-        [ThreadStatic]
-        private static Stack<ItemScores>? free;
-
-        public static float[] Cosines(int length) => Grown(ref cosines, length);
-
-        public static float[] Queries(int length) => Grown(ref queries, length);
-
-        public static ItemScores Rent(int n) =>
-            (free ??= new()).TryPop(out var scores) && scores.Fused.Length >= n ? scores : ItemScores.Allocate(n);
-
-        public static void Return(ItemScores scores)
-        {
-            if ((free ??= new()).Count < 64)
-            {
-                free.Push(scores);
-            }
-        }
-
-        private static float[] Grown(ref float[]? buffer, int length) =>
-            buffer is not null && buffer.Length >= length ? buffer : buffer = new float[Math.Max(1, length)];
-    }
-
-    /// <summary>One item's scores over the corpus. Reused per thread unless cached: most items are one subscriber's own.</summary>
-    private sealed class ItemScores
-    {
-        private ItemScores(float[] lexical, float[] semantic, float[] fused)
-        {
-            Lexical = lexical;
-            Semantic = semantic;
-            Fused = fused;
-        }
-
-        public float[] Lexical { get; }
-        public float[] Semantic { get; }
-        public float[] Fused { get; }
-        public float Bar { get; set; }
-        public bool Cached { get; private set; }
-
-        public static ItemScores Allocate(int n) => new(new float[n], new float[n], new float[n]);
-
-        /// <summary>Marks the scores as owned by the cache: never returned to the pool.</summary>
-        public void MarkCached() => Cached = true;
-
-        public void Return() => Scratch.Return(this);
+            (item.Query, item.EmbeddingText, item.Wordings.Count, item.Wordings.Count > 0 ? item.Wordings[^1] : null, dimensions > 0 && VectorMath.IsUsable(item.Vector, dimensions));
     }
 }

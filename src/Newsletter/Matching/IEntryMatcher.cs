@@ -48,10 +48,12 @@ public interface IMatchingCorpus
     int IndexOf(long entryId);
 
     /// <summary>
-    /// Scores every entry for the items into <paramref name="sheet"/>: the fast path the digest uses
-    /// for each subscriber (allocation per call, none per entry).
+    /// Scores entries for the items into <paramref name="sheet"/>: the fast path the digest uses for
+    /// each subscriber (allocation per call, none per entry). Only the first <paramref name="limit"/>
+    /// entries are scored (a window lists its newest entries first, and a subscriber can only be sent
+    /// those newer than their last digest); each item's adaptive bar still comes from the whole span.
     /// </summary>
-    void Score(IReadOnlyList<InterestItem> items, ScoreSheet sheet);
+    void Score(IReadOnlyList<InterestItem> items, ScoreSheet sheet, int limit = int.MaxValue);
 
     /// <returns>Every entry with a score above zero for at least one item, best first.</returns>
     IReadOnlyList<EntryMatch> Rank(IReadOnlyList<InterestItem> items)
@@ -69,38 +71,4 @@ public interface IMatchingCorpus
 
         return matches.OrderByDescending(m => m.Score).ThenBy(m => m.Entry.Id).ToList();
     }
-}
-
-/// <summary>
-/// One subscriber's scores over a corpus, reused from subscriber to subscriber: per entry the best
-/// fused score, its two halves and the winning item; per item its adaptive bar.
-/// </summary>
-public sealed class ScoreSheet
-{
-    public float[] Score { get; private set; } = [];
-    public float[] Lexical { get; private set; } = [];
-    public float[] Semantic { get; private set; } = [];
-
-    /// <summary>Index of the winning item, -1 when no item scored the entry.</summary>
-    public int[] Item { get; private set; } = [];
-
-    public List<float> Bars { get; } = [];
-
-    public void Reset(int entries)
-    {
-        if (Score.Length != entries)
-        {
-            Score = new float[entries];
-            Lexical = new float[entries];
-            Semantic = new float[entries];
-            Item = new int[entries];
-        }
-
-        Array.Clear(Score);
-        Array.Fill(Item, -1);
-        Bars.Clear();
-    }
-
-    public EntryMatch MatchAt(int doc, MatchableEntry entry, IReadOnlyList<InterestItem> items) =>
-        new(entry, Math.Round(Score[doc], 4), items[Item[doc]], Math.Round(Lexical[doc], 4), Math.Round(Semantic[doc], 4), Math.Round(Bars[Item[doc]], 4));
 }

@@ -68,20 +68,21 @@ public sealed class MatchingOptions
     /// <summary>How far ratings can move an entry's 0..1 score, up or down.</summary>
     public double FeedbackWeight { get; set; } = 0.3;
 
+    /// <summary>Written as "not inside the range" so that NaN, which compares false with everything, is refused too.</summary>
     public IEnumerable<string> Validate()
     {
-        if (LexicalWeight is < 0 or > 1) yield return $"Matching:LexicalWeight must be between 0 and 1 (got {LexicalWeight}).";
-        if (SemanticFloor is < -1 or >= 1 || SemanticCeiling <= SemanticFloor || SemanticCeiling > 1)
+        if (!(LexicalWeight is >= 0 and <= 1)) yield return $"Matching:LexicalWeight must be between 0 and 1 (got {LexicalWeight}).";
+        if (!(SemanticFloor >= -1 && SemanticFloor < SemanticCeiling && SemanticCeiling <= 1))
         {
             yield return $"Matching:SemanticFloor and Matching:SemanticCeiling must satisfy -1 <= floor < ceiling <= 1 (got {SemanticFloor} and {SemanticCeiling}).";
         }
 
-        if (BarDeviations is < 0 or > 10) yield return $"Matching:BarDeviations must be between 0 and 10 (got {BarDeviations}).";
+        if (!(BarDeviations is >= 0 and <= 10)) yield return $"Matching:BarDeviations must be between 0 and 10 (got {BarDeviations}).";
         if (MinEntriesForBar < 2) yield return $"Matching:MinEntriesForBar must be at least 2 (got {MinEntriesForBar}).";
         if (EmbeddingThreads is < 0 or > 256) yield return $"Matching:EmbeddingThreads must be between 0 (one per core) and 256 (got {EmbeddingThreads}).";
-        if (NearDuplicateSimilarity is <= 0 or > 1) yield return $"Matching:NearDuplicateSimilarity must be above 0 and at most 1 (got {NearDuplicateSimilarity}).";
+        if (!(NearDuplicateSimilarity is > 0 and <= 1)) yield return $"Matching:NearDuplicateSimilarity must be above 0 and at most 1 (got {NearDuplicateSimilarity}).";
         if (LikesForModel < 1 || DislikesForModel < 1) yield return "Matching:LikesForModel and Matching:DislikesForModel must be at least 1.";
-        if (FeedbackWeight is < 0 or > 1) yield return $"Matching:FeedbackWeight must be between 0 and 1 (got {FeedbackWeight}).";
+        if (!(FeedbackWeight is >= 0 and <= 1)) yield return $"Matching:FeedbackWeight must be between 0 and 1 (got {FeedbackWeight}).";
         if (GlossaryFile is { Length: > 0 } file)
         {
             string? problem = null;

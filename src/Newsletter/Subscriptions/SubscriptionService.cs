@@ -96,6 +96,7 @@ public sealed class SubscriptionService(
             client, now);
         await tx.CommitAsync(cancellationToken);
         jobs.Enqueue<SubscriptionEmailJobs>(j => j.SendWelcomeAsync(subscriberId, CancellationToken.None));
+        jobs.Enqueue<Delivery.InterestVectorsJob>(j => j.RunAsync(subscriberId, CancellationToken.None));
         logger.LogInformation("Subscriber {SubscriberId} confirmed request {RequestId}", subscriberId, requestId);
         return ConfirmOutcome.Confirmed;
     }
@@ -114,6 +115,7 @@ public sealed class SubscriptionService(
         await subscribers.ReplaceInterestsAsync(tx, subscriberId, preferences.Topics, preferences.Interests);
         await requests.RecordConsentAsync(tx, subscriberId, "preferences-updated", preferences, client, now);
         await tx.CommitAsync(cancellationToken);
+        jobs.Enqueue<Delivery.InterestVectorsJob>(j => j.RunAsync(subscriberId, CancellationToken.None));
         return true;
     }
 

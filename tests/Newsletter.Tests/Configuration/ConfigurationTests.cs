@@ -19,6 +19,13 @@ public sealed class ConfigurationTests
     [InlineData("Database:Provider", "Oracle", "Database:Provider")]
     [InlineData("Admin:ApiKey", "short", "Admin:ApiKey")]
     [InlineData("Hangfire:WorkerCount", "0", "Hangfire:WorkerCount")]
+    [InlineData("Matching:Mode", "Magic", "Matching:Mode")]
+    [InlineData("Matching:LexicalWeight", "NaN", "Matching:LexicalWeight")]
+    [InlineData("Matching:LexicalWeight", "1.5", "Matching:LexicalWeight")]
+    [InlineData("Matching:SemanticCeiling", "0.1", "Matching:SemanticCeiling")]
+    [InlineData("Matching:Fusion", "ReciprocalRank", "Matching:Fusion")]
+    [InlineData("Matching:GlossaryFile", "/nonexistent/glossary.txt", "Matching:GlossaryFile")]
+    [InlineData("Digest:Threshold", "NaN", "Digest:Threshold")]
     public async Task BadConfiguration_FailsAtStart_NamingTheKey(string key, string value, string named)
     {
         var error = await Assert.ThrowsAsync<ConfigurationException>(() => TestApp.StartAsync(new() { [key] = value }));

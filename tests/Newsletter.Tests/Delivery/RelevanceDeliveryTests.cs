@@ -47,6 +47,26 @@ public sealed class RelevanceDeliveryTests
     }
 
     [Fact]
+    public async Task ConfirmingAndChangingInterests_EmbedsThemAtOnce_NotWhenADigestIsPlanned()
+    {
+        await using var app = await TestApp.StartAsync();
+        var welcome = await app.SubscribeAndConfirmAsync("early@example.org", [], "RLHF");
+        await WaitUntilAsync(() => app.CountRows("text_embeddings WHERE text = 'reinforcement learning from human feedback (RLHF)'") == 1, "the confirmed interest is embedded");
+
+        var path = new Uri(TestApp.LinkIn(welcome, "/preferences/")).AbsolutePath;
+        using var browser = app.NewClient(cookies: true);
+        var form = await browser.GetStringAsync(path);
+        var saved = await browser.PostAsync(path, new FormUrlEncodedContent(
+        [
+            new("__antiforgery", TestApp.AntiforgeryToken(form)), new("interests", "sparse autoencoders"),
+            new("frequency", "daily"), new("delivery_hour", "8"), new("time_zone", "UTC"),
+        ]));
+        Assert.Equal(HttpStatusCode.SeeOther, saved.StatusCode);
+
+        await WaitUntilAsync(() => app.CountRows("text_embeddings WHERE text = 'sparse autoencoders'") == 1, "the changed interest is embedded");
+    }
+
+    [Fact]
     public async Task Thumbs_ShowOnThePreferencesPage_AndResettingForgetsThem()
     {
         await using var app = await TestApp.StartAsync();

@@ -183,4 +183,14 @@ public sealed class GlossaryTests : IDisposable
         Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(expanded.EmbeddingText, "direct preference optimization"));
         Assert.Equal("DPO", Assert.Single(expanded.Terms).Acronym);
     }
+
+    [Fact]
+    public void AnAcronymInAHyphenatedWord_IsExpanded() =>
+        Assert.Contains(Expand("KD-based compression").Wordings, w => w.Contains("knowledge distillation-based", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("poetry slams")]
+    [InlineData("tax irs")]
+    public void ThePluralOfAnEnglishWordThatIsAlsoAnAcronym_IsLeftAlone(string query) =>
+        Assert.Empty(Expand(query).Terms);
 }

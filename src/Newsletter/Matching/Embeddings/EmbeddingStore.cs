@@ -29,10 +29,10 @@ public sealed class EmbeddingStore(IDbConnectionFactory connections, SqlCatalog 
         return (await connection.QueryAsync<string>(listInterestTexts)).AsList();
     }
 
-    public async Task<IReadOnlyList<UnembeddedEntry>> EntriesWithoutEmbeddingAsync(string model, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<UnembeddedEntry>> EntriesWithoutEmbeddingAsync(string model, long after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<UnembeddedEntry>(listMissing, new { Model = model, Limit = limit })).AsList();
+        return (await connection.QueryAsync<UnembeddedEntry>(listMissing, new { Model = model, After = after, Limit = limit })).AsList();
     }
 
     public async Task<long> CountWithoutEmbeddingAsync(string model, CancellationToken cancellationToken)

@@ -28,10 +28,9 @@ public sealed class EntryEmbeddings(EmbeddingStore store, ITextEmbedder embedder
             var lastId = 0L;
             while (true)
             {
-                var pending = await store.EntriesWithoutEmbeddingAsync(embedder.Model, Chunk, cancellationToken);
-                // An entry whose vector could not be saved (its text changed meanwhile) comes back at
-                // once; the next round picks it up, this one must not spin on it.
-                pending = pending.Where(e => e.Id > lastId).ToList();
+                // Paged by id: an entry whose vector could not be saved (its text changed meanwhile)
+                // is left for the next round instead of coming back at once.
+                var pending = await store.EntriesWithoutEmbeddingAsync(embedder.Model, lastId, Chunk, cancellationToken);
                 if (pending.Count == 0)
                 {
                     break;

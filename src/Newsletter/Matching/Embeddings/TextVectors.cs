@@ -4,8 +4,10 @@ namespace Newsletter.Matching.Embeddings;
 
 /// <summary>
 /// Vectors of interest texts (an interest line or a topic, after glossary expansion), each distinct
-/// text embedded once and kept in the database. Subscriptions embed their texts when saved; a text
-/// met for the first time while planning (a topic edited since) is embedded then, once.
+/// text embedded once and kept in the database. A subscriber's texts are embedded when they confirm
+/// or change them (<see cref="Delivery.InterestVectorsJob"/>), and every text before a run; one met
+/// for the first time while planning (a topic edited a moment ago) is embedded then, kept in memory
+/// while the claim's transaction is open, and written the next time writing is allowed.
 /// </summary>
 public sealed class TextVectors(EmbeddingStore store, ITextEmbedder embedder) : IInterestVectorSource
 {
@@ -24,13 +26,15 @@ public sealed class TextVectors(EmbeddingStore store, ITextEmbedder embedder) : 
             }
         }
 
+        // Vectors computed inside a transaction earlier are written now that writing is allowed.
+        var toSave = persist ? distinct.Where(t => found.ContainsKey(t) && unsaved.TryRemove(t, out _)).Select(t => (t, found[t])).ToList() : [];
         var missing = distinct.Where(t => !found.ContainsKey(t)).ToList();
         if (missing.Count > 0)
         {
             var vectors = await Task.Run(() => embedder.Embed(missing, cancellationToken), cancellationToken);
             if (persist)
             {
-                await store.SaveTextEmbeddingsAsync(embedder.Model, missing.Zip(vectors).ToList(), cancellationToken);
+                toSave.AddRange(missing.Zip(vectors));
             }
 
             foreach (var (text, vector) in missing.Zip(vectors))
@@ -41,6 +45,11 @@ public sealed class TextVectors(EmbeddingStore store, ITextEmbedder embedder) : 
                     unsaved[text] = vector;
                 }
             }
+        }
+
+        if (toSave.Count > 0)
+        {
+            await store.SaveTextEmbeddingsAsync(embedder.Model, toSave, cancellationToken);
         }
 
         return found;

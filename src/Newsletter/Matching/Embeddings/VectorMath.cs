@@ -12,6 +12,28 @@ namespace Newsletter.Matching.Embeddings;
 /// </summary>
 public static class VectorMath
 {
+    /// <summary>Of the expected length, all finite, not all zero: one NaN would otherwise turn every comparison against a bar off.</summary>
+    public static bool IsUsable(float[]? vector, int dimensions)
+    {
+        if (vector is null || vector.Length != dimensions || dimensions == 0)
+        {
+            return false;
+        }
+
+        var any = false;
+        foreach (var x in vector)
+        {
+            if (!float.IsFinite(x))
+            {
+                return false;
+            }
+
+            any |= x != 0;
+        }
+
+        return any;
+    }
+
 [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

@@ -61,10 +61,10 @@ public static partial class InterestExpansion
     }
 
     /// <summary>Acronyms that are also English words: in lower case they are the word ("video clip retrieval").</summary>
-    private static readonly HashSet<string> EnglishWords = new(StringComparer.Ordinal) { "clip", "clips", "rag", "rags", "slam", "cot", "cots", "nerf", "sam", "nas", "ir", "cv", "mt", "lm" };
+    private static readonly HashSet<string> EnglishWords = new(StringComparer.Ordinal) { "clip", "rag", "slam", "cot", "nerf", "sam", "nas", "ir", "cv", "mt", "lm" };
 
     private static bool LooksLikeAcronym(string word, Term term) =>
-        (word.All(c => !char.IsLetter(c) || char.IsLower(c)) && !EnglishWords.Contains(word))
+        (word.All(c => !char.IsLetter(c) || char.IsLower(c)) && !EnglishWords.Contains(word) && !EnglishWords.Contains(word.TrimEnd('s')))
         || word.All(c => !char.IsLetter(c) || char.IsUpper(c) || c == 's')
         || word.StartsWith(term.Acronym, StringComparison.Ordinal);
 
@@ -90,6 +90,7 @@ public static partial class InterestExpansion
         return -1;
     }
 
-    [GeneratedRegex(@"[A-Za-z][A-Za-z0-9\-]*")]
+    // Hyphens split words, so "KD-based" holds the acronym "KD".
+    [GeneratedRegex(@"[A-Za-z][A-Za-z0-9]*")]
     private static partial Regex WordPattern();
 }

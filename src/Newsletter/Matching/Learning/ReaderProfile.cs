@@ -30,6 +30,7 @@ public sealed class ReaderProfile
     private ReaderProfile(IReadOnlyList<RatedEntry> rated, MatchingOptions options)
     {
         this.options = options;
+        rated = rated.Where(r => VectorMath.IsUsable(r.Vector, r.Vector.Length)).ToList();
         liked = rated.Where(r => r.Liked).ToList();
         disliked = rated.Where(r => !r.Liked).ToList();
         Stage = rated.Count == 0 ? LearningStage.None
@@ -62,12 +63,13 @@ public sealed class ReaderProfile
             return (0, null);
         }
 
-        var (likedSimilarity, nearest) = Closest(liked, vector);
         if (model is not null)
         {
-            return (options.FeedbackWeight * 2 * (model.Probability(vector) - 0.5), nearest);
+            // The model's verdict; no nearest entry is needed, the reason names the ratings as a whole.
+            return model.Dimensions == vector.Length ? (options.FeedbackWeight * 2 * (model.Probability(vector) - 0.5), null) : (0, null);
         }
 
+        var (likedSimilarity, nearest) = Closest(liked, vector);
         // Rocchio-like, on nearest neighbours rather than centroids so a reader with two separate
         // tastes is not pulled to the empty middle. Unrelated abstracts sit near the floor on both
         // sides, so they move by about nothing.

@@ -1,8 +1,9 @@
 -- name: list-entries-without-embedding
--- Oldest first, so a long backlog fills in arrival order.
+-- Oldest first, so a long backlog fills in arrival order; paged by id, so entries a round could not
+-- save (their text changed meanwhile) do not stop it.
 SELECT e.id AS Id, e.title AS Title, e.abstract AS Abstract FROM entries e
 LEFT JOIN entry_embeddings v ON v.entry_id = e.id AND v.model = @Model
-WHERE v.entry_id IS NULL
+WHERE v.entry_id IS NULL AND e.id > @After
 ORDER BY e.id
 LIMIT @Limit;
 
@@ -28,14 +29,14 @@ INSERT INTO text_embeddings (model, text, vector, created_at) VALUES (@Model, @T
 ON CONFLICT (model, text) DO NOTHING;
 
 -- name: list-rated-entry-embeddings
--- A subscriber's thumbs with the rated entries' vectors, for learning their taste.
+-- A subscriber's latest 200 thumbs with the rated entries' vectors, for learning their taste (tastes drift; older thumbs count no more).
 SELECT f.entry_id AS EntryId, f.vote AS Vote, e.title AS Title, v.vector AS Vector
 FROM feedback f
 JOIN entries e ON e.id = f.entry_id
 JOIN entry_embeddings v ON v.entry_id = f.entry_id AND v.model = @Model
 WHERE f.subscriber_id = @SubscriberId
 ORDER BY f.created_at DESC, f.entry_id DESC
-LIMIT 500;
+LIMIT 200;
 
 -- name: forget-feedback
 -- "Reset what you learned": the thumbs are the whole of what is learned.

@@ -1,0 +1,77 @@
+namespace Newsletter.Matching;
+
+/// <summary>One item's scores over a corpus: over the whole of it when cached, else over the entries a subscriber can be sent.</summary>
+internal sealed class ItemScores
+{
+    private ItemScores(float[] lexical, float[] semantic, float[] fused)
+    {
+        Lexical = lexical;
+        Semantic = semantic;
+        Fused = fused;
+    }
+
+    public float[] Lexical { get; }
+    public float[] Semantic { get; }
+    public float[] Fused { get; }
+
+    /// <summary>How many entries, from the first, the three arrays hold.</summary>
+    public int Scored { get; set; }
+
+    public float Bar { get; set; }
+    public bool Cached { get; private set; }
+
+    public static ItemScores Allocate(int n) => new(new float[n], new float[n], new float[n]);
+
+    /// <summary>Marks the scores as owned by the cache: never returned to the scratch stack.</summary>
+    public void MarkCached() => Cached = true;
+}
+
+/// <summary>
+/// Per-thread buffers, grown as needed and reused from subscriber to subscriber: the shared
+/// ArrayPool's per-core stacks take a lock once a thread rents more than one array of a size, and two
+/// threads then queue on it.
+/// </summary>
+internal static class Scratch
+{
+    [ThreadStatic]
+    private static float[]? cosines;
+
+    [ThreadStatic]
+    private static float[]? sampleCosines;
+
+    [ThreadStatic]
+    private static float[]? sampleFused;
+
+    [ThreadStatic]
+    private static float[]? sampleLexical;
+
+    [ThreadStatic]
+    private static float[]? queries;
+
+    [ThreadStatic]
+    private static Stack<ItemScores>? free;
+
+    public static float[] Cosines(int length) => Grown(ref cosines, length);
+
+    public static float[] SampleCosines(int length) => Grown(ref sampleCosines, length);
+
+    public static float[] SampleFused(int length) => Grown(ref sampleFused, length);
+
+    public static float[] SampleLexical(int length) => Grown(ref sampleLexical, length);
+
+    public static float[] Queries(int length) => Grown(ref queries, length);
+
+    public static ItemScores Rent(int n) =>
+        (free ??= new()).TryPop(out var scores) && scores.Fused.Length >= n ? scores : ItemScores.Allocate(n);
+
+    public static void Return(ItemScores scores)
+    {
+        if (!scores.Cached && (free ??= new()).Count < 16)
+        {
+            free.Push(scores);
+        }
+    }
+
+    private static float[] Grown(ref float[]? buffer, int length) =>
+        buffer is not null && buffer.Length >= length ? buffer : buffer = new float[Math.Max(1, length)];
+}
