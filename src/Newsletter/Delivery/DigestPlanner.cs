@@ -15,7 +15,7 @@ namespace Newsletter.Delivery;
 /// </summary>
 public sealed class DigestPlanner(
     DeliveryStore store, SubscriberStore subscribers, TopicStore topicStore, IEntryMatcher matcher, InterestPreparation interests,
-    EmbeddingStore embeddings, ITextEmbedder embedder, MatchingOptions matching, IOptions<DigestOptions> options)
+    ThumbsStore thumbs, ITextEmbedder embedder, MatchingOptions matching, IOptions<DigestOptions> options)
 {
     private readonly Dictionary<(DateTime, DateTime), (IReadOnlyList<CandidateEntry> Entries, IMatchingCorpus Corpus)> windows = [];
     private (long SubscriberId, ReaderProfile Profile)? learned;
@@ -71,7 +71,7 @@ public sealed class DigestPlanner(
     {
         var profile = matching.Mode == MatchingMode.Lexical
             ? ReaderProfile.Empty(matching)
-            : ReaderProfile.Learn(await embeddings.RatedEntriesAsync(embedder.Model, subscriberId), matching);
+            : ReaderProfile.Learn(await thumbs.RatedEntriesAsync(embedder.Model, subscriberId), matching);
         if (keep)
         {
             learned = (subscriberId, profile); // one at a time: a claim that fails leaves nothing behind but this slot

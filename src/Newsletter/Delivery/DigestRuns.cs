@@ -12,7 +12,7 @@ public sealed class DigestRuns(DigestRunStore runs, PlanningWarmup warmup, IBack
 {
     public async Task<long> StartForcedAsync(CancellationToken cancellationToken)
     {
-        await warmup.RunAsync(cancellationToken);
+        await WarmUpAsync(cancellationToken);
         var recipients = (await runs.SendableSubscribersAsync(cancellationToken)).Select(id => (id, (DateTime?)null)).ToList();
         return await StartAsync("forced", recipients, cancellationToken);
     }
@@ -35,7 +35,7 @@ public sealed class DigestRuns(DigestRunStore runs, PlanningWarmup warmup, IBack
             return null;
         }
 
-        await warmup.RunAsync(cancellationToken);
+        await WarmUpAsync(cancellationToken);
 
         return await StartAsync("scheduled", due, cancellationToken);
     }
@@ -54,6 +54,14 @@ public sealed class DigestRuns(DigestRunStore runs, PlanningWarmup warmup, IBack
         }
 
         return true;
+    }
+
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        if (!await warmup.RunWithinAsync(PlanningWarmup.Budget, cancellationToken))
+        {
+            logger.LogWarning("Embedding was still behind after {Budget}; entries without a vector are matched by keywords in this run", PlanningWarmup.Budget);
+        }
     }
 
     private async Task<long> StartAsync(string kind, List<(long SubscriberId, DateTime? Slot)> recipients, CancellationToken cancellationToken)

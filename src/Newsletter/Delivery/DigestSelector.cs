@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Newsletter.Matching;
 using Newsletter.Matching.Learning;
 
@@ -48,7 +49,7 @@ public static class DigestSelector
     /// Only the first this many candidates can be picked, and only they are scored: the planner lists
     /// a window newest first and passes how many arrived after the subscriber's last digest.
     /// </param>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<DigestPick> Select(
         IReadOnlyList<CandidateEntry> candidates, IReadOnlySet<long> allowed, IReadOnlyList<InterestItem> items,
         IMatchingCorpus corpus, DigestOptions options, ReaderProfile? profile = null, int scoreLimit = int.MaxValue)
@@ -123,7 +124,7 @@ public static class DigestSelector
     }
 
     /// <summary>What put the entry over its bar: the interest it matched, or, when that alone fell short, the ratings.</summary>
-    private static string ReasonFor(InterestItem? clearedByItself, ReaderProfile? profile, Matching.Embeddings.RatedEntry? nearestLiked)
+    private static string ReasonFor(InterestItem? clearedByItself, ReaderProfile? profile, RatedEntry? nearestLiked)
     {
         if (clearedByItself is not null)
         {

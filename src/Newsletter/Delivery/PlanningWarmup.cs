@@ -25,6 +25,28 @@ public sealed class PlanningWarmup(
         await interests.PrepareAsync(InterestItems.For(settings, byslug), persist: true, cancellationToken);
     }
 
+    /// <summary>
+    /// How long a run waits for the warmup before taking its cutoff anyway: a forced run answers its
+    /// HTTP request only then, and an entry still without a vector is matched by its keywords alone.
+    /// </summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(30);
+
+    /// <returns>False when the budget ran out first (the rest is embedded by the next round).</returns>
+    public async Task<bool> RunWithinAsync(TimeSpan budget, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(budget);
+        try
+        {
+            await RunAsync(limit.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (options.Mode == MatchingMode.Lexical)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Newsletter.Matching;
 
 /// <summary>
@@ -78,7 +79,7 @@ public sealed class Bm25Index
     /// of one interest combine by max), for the first <paramref name="limit"/> entries only: postings
     /// are in entry order, so the walk stops there.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ScoreInto(string query, Span<float> into, int limit = int.MaxValue)
     {
         limit = Math.Min(limit, Count);
@@ -116,7 +117,7 @@ public sealed class Bm25Index
     }
 
     /// <summary>As <see cref="ScoreInto"/>, for the statistics sample given at construction: <paramref name="into"/>[k] is sample entry k's score.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ScoreSampleInto(string query, Span<float> into)
     {
         var (terms, idfs, normaliser) = Prepare(query);

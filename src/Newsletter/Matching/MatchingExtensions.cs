@@ -12,6 +12,7 @@ public static class MatchingExtensions
         builder.Services.AddSingleton(Glossary.Glossary.For(options));
         builder.Services.AddSingleton<ITextEmbedder>(new MiniLmEmbedder(options.EmbeddingThreads));
         builder.Services.AddSingleton<EmbeddingStore>();
+        builder.Services.AddSingleton<Learning.ThumbsStore>();
         builder.Services.AddSingleton<EntryEmbeddings>();
         builder.Services.AddTransient<EntryEmbeddingJob>();
         builder.Services.AddSingleton<TextVectors>();

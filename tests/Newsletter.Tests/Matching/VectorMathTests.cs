@@ -25,22 +25,6 @@ public sealed class VectorMathTests
         Assert.Throws<ArgumentException>(() => VectorMath.Dot(new float[4], new float[5]));
 
     [Fact]
-    public void DotRows_GivesTheDotProductWithEachRow()
-    {
-        var random = new Random(6);
-        var query = SimilarityKernelTests.UnitRows(random, 1, 24);
-        var matrix = SimilarityKernelTests.UnitRows(random, 7, 24);
-        var into = new float[7];
-
-        VectorMath.DotRows(query, matrix, 24, into);
-
-        for (var row = 0; row < 7; row++)
-        {
-            Assert.Equal(SimilarityKernelTests.NaiveDot(query, matrix.AsSpan(row * 24, 24)), into[row], 1e-4);
-        }
-    }
-
-    [Fact]
     public void VectorBlob_UsesTwoBytesPerDimension_AndRoundTripsAUnitVectorAlmostExactly()
     {
         var vector = SimilarityKernelTests.UnitRows(new Random(7), 1, 384);

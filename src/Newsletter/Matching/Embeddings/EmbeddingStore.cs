@@ -12,16 +12,7 @@ public sealed class EmbeddingStore(IDbConnectionFactory connections, SqlCatalog 
     private readonly string countMissing = sql["count-entries-without-embedding"];
     private readonly string listTexts = sql["list-text-embeddings"];
     private readonly string saveText = sql["save-text-embedding"];
-    private readonly string listRated = sql["list-rated-entry-embeddings"];
-    private readonly string forgetFeedback = sql["forget-feedback"];
     private readonly string listInterestTexts = sql["list-active-interest-texts"];
-    private readonly string listFeedback = sql["list-feedback"];
-
-    public async Task<IReadOnlyList<(string Title, bool Liked)>> FeedbackAsync(long subscriberId, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<(string Title, long Vote)>(listFeedback, new { SubscriberId = subscriberId })).Select(r => (r.Title, r.Vote > 0)).ToList();
-    }
 
     public async Task<IReadOnlyList<string>> ActiveInterestTextsAsync(CancellationToken cancellationToken)
     {
@@ -88,18 +79,6 @@ public sealed class EmbeddingStore(IDbConnectionFactory connections, SqlCatalog 
         await tx.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<RatedEntry>> RatedEntriesAsync(string model, long subscriberId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long EntryId, long Vote, string Title, byte[] Vector)>(listRated, new { Model = model, SubscriberId = subscriberId });
-        return rows.Select(r => new RatedEntry(r.EntryId, r.Vote > 0, r.Title, VectorBlob.Unpack(r.Vector))).ToList();
-    }
-
-    public async Task ForgetFeedbackAsync(long subscriberId, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(forgetFeedback, new { SubscriberId = subscriberId });
-    }
 }
 
 public sealed class UnembeddedEntry
@@ -108,6 +87,3 @@ public sealed class UnembeddedEntry
     public string Title { get; init; } = "";
     public string Abstract { get; init; } = "";
 }
-
-/// <summary>An entry the subscriber rated, with its vector.</summary>
-public sealed record RatedEntry(long EntryId, bool Liked, string Title, float[] Vector);

@@ -82,19 +82,6 @@ public static class VectorMath
         return sum;
     }
 
-    /// <summary>
-    /// <paramref name="into"/>[r] = query · row r of <paramref name="matrix"/> (rows of
-    /// <paramref name="dimensions"/> floats, back to back). No allocation.
-    /// </summary>
-[MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void DotRows(ReadOnlySpan<float> query, ReadOnlySpan<float> matrix, int dimensions, Span<float> into)
-    {
-        for (var row = 0; row < into.Length; row++)
-        {
-            into[row] = Dot(query, matrix.Slice(row * dimensions, dimensions));
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Load(ref float start, int offset) => Vector256.LoadUnsafe(ref start, (nuint)offset);
 }

@@ -9,7 +9,7 @@ public sealed record LearnedSummary(int Likes, int Dislikes, string Stage, IRead
 
     public bool Any => Likes + Dislikes > 0;
 
-    public static async Task<LearnedSummary> ForAsync(EmbeddingStore store, MatchingOptions options, long subscriberId, string resetAction, bool wasReset, CancellationToken cancellationToken)
+    public static async Task<LearnedSummary> ForAsync(ThumbsStore store, MatchingOptions options, long subscriberId, string resetAction, bool wasReset, CancellationToken cancellationToken)
     {
         var feedback = await store.FeedbackAsync(subscriberId, cancellationToken);
         var likes = feedback.Count(f => f.Liked);

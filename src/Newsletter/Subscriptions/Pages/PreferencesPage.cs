@@ -22,7 +22,7 @@ public static class PreferencesPage
 
     /// <summary>Forgets every thumb: the learned profile is rebuilt from them, so nothing learned remains.</summary>
     private static async Task<IResult> ResetLearningAsync(
-        string token, HttpContext context, IAntiforgery antiforgery, LinkSubscriber links, EmbeddingStore embeddings, PageRenderer pages, CancellationToken ct)
+        string token, HttpContext context, IAntiforgery antiforgery, LinkSubscriber links, ThumbsStore thumbs, PageRenderer pages, CancellationToken ct)
     {
         var subscriber = await links.ResolveAsync(token, TokenPurpose.Preferences, ct);
         if (subscriber is null)
@@ -38,13 +38,13 @@ public static class PreferencesPage
                 : JsonBody.Invalid(SubscribePage.AntiforgeryField, "The antiforgery token is missing or invalid; load the preferences page and post its form.");
         }
 
-        await embeddings.ForgetFeedbackAsync(subscriber.Id, ct);
+        await thumbs.ForgetFeedbackAsync(subscriber.Id, ct);
         return PageRenderer.SeeOther(context, $"/preferences/{token}?reset=true#learned");
     }
 
     private static async Task<IResult> ShowAsync(
         string token, string? saved, string? reset, HttpContext context, LinkSubscriber links, SubscriberStore subscribers, TopicStore topics,
-        EmbeddingStore embeddings, MatchingOptions matching, PageRenderer pages, CancellationToken ct)
+        ThumbsStore thumbs, MatchingOptions matching, PageRenderer pages, CancellationToken ct)
     {
         var subscriber = await links.ResolveAsync(token, TokenPurpose.Preferences, ct);
         if (subscriber is null)
@@ -60,7 +60,7 @@ public static class PreferencesPage
         var settings = await subscribers.GetSettingsAsync(subscriber.Id, ct);
         var current = new Preferences(settings.Topics, settings.Interests, subscriber.Frequency, subscriber.DeliveryHour, subscriber.TimeZone, subscriber.Paused);
         var form = await FormAsync(token, subscriber, links, topics, current, string.Join('\n', settings.Interests), new FieldErrors(), saved is not null, ct);
-        var learned = await LearnedSummary.ForAsync(embeddings, matching, subscriber.Id, $"/preferences/{token}/learning/reset", reset is not null, ct);
+        var learned = await LearnedSummary.ForAsync(thumbs, matching, subscriber.Id, $"/preferences/{token}/learning/reset", reset is not null, ct);
         return await pages.RenderAsync(context, "preferences", form with { Learned = learned }, title: "Your preferences");
     }
 
