@@ -97,6 +97,21 @@ public sealed class RelevanceDeliveryTests
         Assert.Contains("Nothing yet.", after, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task InLexicalMode_NoModelRuns_AndDigestsStillGoOut()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Matching:Mode"] = "Lexical" });
+        await app.SubscribeAndConfirmAsync("keywords@example.org", ["code-models"]);
+        await DigestDeliveryTests.PostEntriesAsync(app, DigestTestData.FirstDay);
+
+        await DigestDeliveryTests.RunAsync(app);
+
+        var digest = Assert.Single(DigestDeliveryTests.Digests(app, "keywords@example.org"));
+        Assert.Contains("Program synthesis with large code models", digest.TextBody, StringComparison.Ordinal);
+        Assert.Equal(0, app.CountRows("entry_embeddings"));
+        Assert.Equal(0, app.CountRows("text_embeddings"));
+    }
+
     private static byte[] VectorOf(TestApp app, string sourceId)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(app.DataDirectory, "newsletter.db")};Pooling=False");
