@@ -36,6 +36,7 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
         private const int StatisticsSample = 2_000;
 
         private readonly MatchingOptions options;
+        private readonly FusionRules fusion;
         private readonly Bm25Index? bm25;
         private readonly float[] matrix = [];
         private readonly bool[] hasVector = [];
@@ -64,6 +65,8 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
             {
                 bm25 = new Bm25Index(entries, sample);
             }
+
+            fusion = new FusionRules(options, hasKeywords: bm25 is not null);
 
             if (options.Mode != MatchingMode.Lexical && entries.FirstOrDefault(e => e.Vector is { Length: > 0 })?.Vector is { } first)
             {
@@ -240,20 +243,20 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
 
             for (var doc = 0; doc < span; doc++)
             {
-                semantic[doc] = hasSemantic && hasVector[doc] ? Normalise(cosines[doc]) : 0;
+                semantic[doc] = hasSemantic && hasVector[doc] ? fusion.Normalise(cosines[doc]) : 0;
             }
 
             if (options.Mode == MatchingMode.Hybrid && hasSemantic && options.Fusion == Fusion.ReciprocalRank)
             {
                 // Ranks need the whole list; eval is the one user and always scores everything.
-                ReciprocalRank(into.Lexical, into.Semantic, span, fused);
-                into.Bar = n >= options.MinEntriesForBar ? AdaptiveBar(fused, options.BarDeviations) : 0;
+                FusionRules.ReciprocalRank(into.Lexical, into.Semantic, span, fused);
+                into.Bar = n >= options.MinEntriesForBar ? FusionRules.AdaptiveBar(fused, options.BarDeviations) : 0;
                 return;
             }
 
             for (var doc = 0; doc < span; doc++)
             {
-                fused[doc] = Fuse(lexical[doc], semantic[doc], hasSemantic, hasSemantic && hasVector[doc]);
+                fused[doc] = fusion.Fuse(lexical[doc], semantic[doc], hasSemantic, hasSemantic && hasVector[doc]);
             }
 
             if (n < options.MinEntriesForBar)
@@ -266,67 +269,11 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
             for (var k = 0; k < sample.Length; k++)
             {
                 var doc = sample[k];
-                var sem = hasSemantic && hasVector[doc] ? Normalise(sampleCosines[k]) : 0;
-                sampled[k] = Fuse(sampleLexical[k], sem, hasSemantic, hasSemantic && hasVector[doc]);
+                var sem = hasSemantic && hasVector[doc] ? fusion.Normalise(sampleCosines[k]) : 0;
+                sampled[k] = fusion.Fuse(sampleLexical[k], sem, hasSemantic, hasSemantic && hasVector[doc]);
             }
 
-            into.Bar = AdaptiveBar(sampled, options.BarDeviations);
-        }
-
-        private float Normalise(float cosine) =>
-            Math.Clamp((cosine - (float)options.SemanticFloor) / (float)(options.SemanticCeiling - options.SemanticFloor), 0, 1);
-
-        /// <param name="itemHasSemantic">The item has a vector (else keywords decide, whatever the mode but Semantic).</param>
-        /// <param name="entryHasSemantic">
-        /// The entry has one too. An entry without (it arrived moments before the cutoff) is judged by its
-        /// keywords alone, not by 0.4 of them: it would otherwise never reach a bar, and the
-        /// subscriber's window moves past it for good.
-        /// </param>
-        private float Fuse(float lexical, float semantic, bool itemHasSemantic, bool entryHasSemantic) => options.Mode switch
-        {
-            MatchingMode.Lexical => lexical,
-            MatchingMode.Semantic => semantic,
-            _ when bm25 is null => semantic,
-            _ when !itemHasSemantic || !entryHasSemantic => lexical,
-            _ => ((float)options.LexicalWeight * lexical) + ((1 - (float)options.LexicalWeight) * semantic),
-        };
-
-        /// <summary>1/(60 + rank) summed over both rankings, scaled so first in both is 1; entries a ranking scores 0 get nothing from it.</summary>
-        private static void ReciprocalRank(float[] lexical, float[] semantic, int span, Span<float> fused)
-        {
-            const double k = 60;
-            fused.Clear();
-            foreach (var scores in new[] { lexical, semantic })
-            {
-                var order = Enumerable.Range(0, span).Where(d => scores[d] > 0).OrderByDescending(d => scores[d]).ToList();
-                for (var rank = 0; rank < order.Count; rank++)
-                {
-                    fused[order[rank]] += (float)(1 / (k + rank + 1) / (2 / (k + 1)));
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static float AdaptiveBar(ReadOnlySpan<float> fused, double deviations)
-        {
-            if (fused.Length < 2)
-            {
-                return 0;
-            }
-
-            double sum = 0, squares = 0;
-            foreach (var s in fused)
-            {
-                sum += s;
-                squares += s * s;
-            }
-
-            var mean = sum / fused.Length;
-            var variance = Math.Max(0, (squares - (fused.Length * mean * mean)) / (fused.Length - 1));
-            var bar = mean + (deviations * Math.Sqrt(variance));
-            // Scores are finite by construction (vectors are checked); a bar that is not would switch
-            // every comparison against it off, so it falls back to no bar rather than to "anything goes".
-            return double.IsFinite(bar) ? (float)bar : 0;
+            into.Bar = FusionRules.AdaptiveBar(sampled, options.BarDeviations);
         }
 
         // What the scores depend on: the same query expanded differently is a different item. The
