@@ -218,7 +218,6 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
             var semantic = into.Semantic.AsSpan(0, span);
             var fused = into.Fused.AsSpan(0, span);
             var sampleLexical = Scratch.SampleLexical(sample.Length).AsSpan(0, sample.Length);
-            into.Scored = span;
             lexical.Clear();
             sampleLexical.Clear();
             if (bm25 is not null)

@@ -14,9 +14,6 @@ internal sealed class ItemScores
     public float[] Semantic { get; }
     public float[] Fused { get; }
 
-    /// <summary>How many entries, from the first, the three arrays hold.</summary>
-    public int Scored { get; set; }
-
     public float Bar { get; set; }
     public bool Cached { get; private set; }
 

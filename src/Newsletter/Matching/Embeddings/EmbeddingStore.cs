@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using Newsletter.Data;
 
@@ -9,7 +8,6 @@ public sealed class EmbeddingStore(IDbConnectionFactory connections, SqlCatalog 
 {
     private readonly string listMissing = sql["list-entries-without-embedding"];
     private readonly string saveEntry = sql["save-entry-embedding"];
-    private readonly string countMissing = sql["count-entries-without-embedding"];
     private readonly string listTexts = sql["list-text-embeddings"];
     private readonly string saveText = sql["save-text-embedding"];
     private readonly string listInterestTexts = sql["list-active-interest-texts"];
@@ -24,12 +22,6 @@ public sealed class EmbeddingStore(IDbConnectionFactory connections, SqlCatalog 
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<UnembeddedEntry>(listMissing, new { Model = model, After = after, Limit = limit })).AsList();
-    }
-
-    public async Task<long> CountWithoutEmbeddingAsync(string model, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(countMissing, new { Model = model });
     }
 
     /// <summary>One short write transaction for the whole chunk: the write lock is what delivery waits on.</summary>
@@ -78,7 +70,6 @@ public sealed class EmbeddingStore(IDbConnectionFactory connections, SqlCatalog 
 
         await tx.CommitAsync(cancellationToken);
     }
-
 }
 
 public sealed class UnembeddedEntry

@@ -18,9 +18,6 @@ ON CONFLICT (entry_id) DO UPDATE SET model = excluded.model, vector = excluded.v
 -- A new version of an entry has new text; its vector is computed again.
 DELETE FROM entry_embeddings WHERE entry_id = @Id;
 
--- name: count-entries-without-embedding
-SELECT COUNT(*) FROM entries e LEFT JOIN entry_embeddings v ON v.entry_id = e.id AND v.model = @Model WHERE v.entry_id IS NULL;
-
 -- name: list-text-embeddings
 SELECT text AS Text, vector AS Vector FROM text_embeddings WHERE model = @Model AND text IN @Texts;
 
