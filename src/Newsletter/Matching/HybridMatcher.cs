@@ -156,7 +156,7 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
 
             // Cosines of every uncached item with a vector, in one pass of the kernel over the matrix
             // (the entries this subscriber can be sent) and one over the statistics sample.
-            var withVectors = uncached.Where(i => dimensions > 0 && VectorMath.IsUsable(items[i].Vector, dimensions)).ToList();
+            var withVectors = uncached.Where(i => HasVector(items[i])).ToList();
             var cosines = Scratch.Cosines(withVectors.Count * span);
             var sampleCosines = Scratch.SampleCosines(withVectors.Count * sample.Length);
             var queries = Scratch.Queries(withVectors.Count * dimensions);
@@ -279,6 +279,9 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
         // wordings are derived from the query, so their count and last one tell expansions apart
         // without building a string per lookup.
         private (string, string, int, string?, bool) Key(InterestItem item) =>
-            (item.Query, item.EmbeddingText, item.Wordings.Count, item.Wordings.Count > 0 ? item.Wordings[^1] : null, dimensions > 0 && VectorMath.IsUsable(item.Vector, dimensions));
+            (item.Query, item.EmbeddingText, item.Wordings.Count, item.Wordings.Count > 0 ? item.Wordings[^1] : null, HasVector(item));
+
+        /// <summary>Items' vectors are checked where they are prepared (<see cref="InterestPreparation"/>); here only their size.</summary>
+        private bool HasVector(InterestItem item) => dimensions > 0 && item.Vector?.Length == dimensions;
     }
 }

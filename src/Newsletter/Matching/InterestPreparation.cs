@@ -30,8 +30,10 @@ public sealed class InterestPreparation(Glossary.Glossary glossary, IInterestVec
             return expanded;
         }
 
+        // Checked once here, so the matcher can trust an item's vector on every lookup: a broken one
+        // counts as none (the item is then matched by keywords).
         var found = await vectors.GetAsync(expanded.Select(i => i.EmbeddingText).ToList(), persist, cancellationToken);
-        return expanded.Select(i => i with { Vector = found.GetValueOrDefault(i.EmbeddingText) }).ToList();
+        return expanded.Select(i => i with { Vector = found.GetValueOrDefault(i.EmbeddingText) is { } v && VectorMath.IsUsable(v, v.Length) ? v : null }).ToList();
     }
 }
 

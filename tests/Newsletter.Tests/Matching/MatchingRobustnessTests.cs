@@ -115,4 +115,22 @@ public sealed class MatchingRobustnessTests
 
         Assert.Equal(sample.Select(d => full[d]), sampled);
     }
+
+    [Fact]
+    public async Task AnInterestWhoseStoredVectorIsBroken_IsPreparedWithoutOne()
+    {
+        var broken = new float[Dimensions];
+        broken[0] = float.NaN;
+        var preparation = new InterestPreparation(Newsletter.Matching.Glossary.Glossary.Empty, new FixedVectors(broken), new MatchingOptions());
+
+        var item = Assert.Single(await preparation.PrepareAsync([new InterestItem("x", "graph networks")]));
+
+        Assert.Null(item.Vector);
+    }
+
+    private sealed class FixedVectors(float[] vector) : IInterestVectorSource
+    {
+        public Task<IReadOnlyDictionary<string, float[]>> GetAsync(IReadOnlyCollection<string> texts, bool persist, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyDictionary<string, float[]>>(texts.ToDictionary(t => t, _ => vector));
+    }
 }
