@@ -68,6 +68,8 @@ public sealed class MatchingOptions
     /// <summary>How far ratings can move an entry's 0..1 score, up or down.</summary>
     public double FeedbackWeight { get; set; } = 0.3;
 
+    public MatchingOptions Copy() => (MatchingOptions)MemberwiseClone();
+
     /// <summary>Written as "not inside the range" so that NaN, which compares false with everything, is refused too.</summary>
     public IEnumerable<string> Validate()
     {

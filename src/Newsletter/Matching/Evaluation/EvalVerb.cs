@@ -127,21 +127,14 @@ public static class EvalVerb
         }
     }
 
-    private static MatchingOptions With(MatchingOptions options, MatchingMode mode, Fusion fusion = Fusion.Blend) => new()
+    /// <summary>The configured options with another mode and fusion; every other setting carries over, new ones included.</summary>
+    private static MatchingOptions With(MatchingOptions options, MatchingMode mode, Fusion fusion = Fusion.Blend)
     {
-        Mode = mode,
-        Fusion = fusion,
-        LexicalWeight = options.LexicalWeight,
-        SemanticFloor = options.SemanticFloor,
-        SemanticCeiling = options.SemanticCeiling,
-        BarDeviations = options.BarDeviations,
-        MinEntriesForBar = options.MinEntriesForBar,
-        EmbeddingThreads = options.EmbeddingThreads,
-        NearDuplicateSimilarity = options.NearDuplicateSimilarity,
-        LikesForModel = options.LikesForModel,
-        DislikesForModel = options.DislikesForModel,
-        FeedbackWeight = options.FeedbackWeight,
-    };
+        var copy = options.Copy();
+        copy.Mode = mode;
+        copy.Fusion = fusion;
+        return copy;
+    }
 
     private static string Kinds(RelevanceSet set) => string.Join(", ", set.Interests.GroupBy(i => i.Kind).Select(g => $"{g.Count()} {g.Key}"));
 }
