@@ -62,8 +62,14 @@ public static class MatchingBench
             Console.WriteLine($"  plus {history:N0} older entries indexed for the interests' bars (sampled: at most 2,000 scored per interest)");
         }
 
-        var matcher = new HybridMatcher(new MatchingOptions());
-        var digest = new DigestOptions { TrendingSlot = false };
+        // The Matching:* and Digest:* settings apply as in the service (--Matching:PseudoRelevanceEntries 0, ...).
+        if (VerbMatching.FromArguments(args) is not { } configured)
+        {
+            return 2;
+        }
+
+        var matcher = new HybridMatcher(configured.Options);
+        var digest = new DigestOptions { TrendingSlot = false, Threshold = configured.Floor };
         var timer = Stopwatch.StartNew();
         var corpus = matcher.Index(entries);
         var indexSeconds = timer.Elapsed.TotalSeconds;

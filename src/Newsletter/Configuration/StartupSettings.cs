@@ -37,11 +37,6 @@ public sealed record StartupSettings(
         errors.AddRange(feeds.Validate());
         var matching = Bind<Matching.MatchingOptions>(configuration, global::Newsletter.Matching.MatchingOptions.Section, errors);
         errors.AddRange(matching.Validate());
-        if (matching.Fusion == global::Newsletter.Matching.Fusion.ReciprocalRank)
-        {
-            errors.Add("Matching:Fusion ReciprocalRank ranks but has no absolute scale for the digest's floor and bars; it is for the eval verb. Use Blend.");
-        }
-
         if (string.IsNullOrWhiteSpace(newsletter.DataDirectory))
         {
             errors.Add("Newsletter:DataDirectory must name a folder.");

@@ -30,9 +30,10 @@ public sealed record DigestPick(long EntryId, double Score, string Reason);
 
 /// <summary>
 /// Chooses a subscriber's digest from the entries of their window that they were never sent.
-/// An entry qualifies when its score (its best interest item's, moved by what the subscriber's
-/// thumbs taught) clears both the floor (<see cref="DigestOptions.Threshold"/>) and that item's
-/// adaptive bar, so a poor day yields a short digest, not its top N. At most
+/// An entry qualifies when its score (the calibrated probability that its best interest item's reader
+/// wants it, moved by what the subscriber's thumbs taught) reaches <see cref="DigestOptions.Threshold"/>,
+/// so a poor day yields a short digest, not its top N, and a day full of papers on the interest
+/// yields its best N, not a cut that depends on how many there were. At most
 /// <see cref="DigestOptions.MaxEntries"/>, taken in turns from each reason so one busy topic cannot
 /// crowd out the rest; near-duplicates of an entry the subscriber disliked are held back; plus,
 /// optionally, the most popular new entry as a "trending" extra. A subscriber with no topics and no
@@ -71,13 +72,13 @@ public static class DigestSelector
         var reach = profile?.MaxAdjustment ?? 0;
         for (var i = 0; i < Math.Min(candidates.Count, scoreLimit); i++)
         {
-            // Cheapest tests first: most candidates cannot reach their bar even with the most the
+            // Cheapest tests first: most candidates cannot reach the threshold even with the most the
             // ratings could add, and are dropped before any lookup or vector arithmetic.
             var candidate = candidates[i];
             var doc = i < entries.Count && entries[i].Id == candidate.Id ? i : corpus.IndexOf(candidate.Id); // the planner indexes candidates in their own order
             var item = doc >= 0 ? sheet.Item[doc] : -1;
             var baseScore = item >= 0 ? sheet.Score[doc] : 0;
-            var bar = Math.Max(options.Threshold, item >= 0 ? sheet.Bars[item] : 0);
+            var bar = options.Threshold;
             if (!(baseScore + reach >= bar) || !allowed.Contains(candidate.Id)) // written so that a NaN never qualifies
             {
                 continue;
@@ -123,7 +124,7 @@ public static class DigestSelector
         return picks;
     }
 
-    /// <summary>What put the entry over its bar: the interest it matched, or, when that alone fell short, the ratings.</summary>
+    /// <summary>What put the entry over the threshold: the interest it matched, or, when that alone fell short, the ratings.</summary>
     private static string ReasonFor(InterestItem? clearedByItself, ReaderProfile? profile, RatedEntry? nearestLiked)
     {
         if (clearedByItself is not null)

@@ -5,9 +5,11 @@ using Newsletter.Matching.Embeddings;
 namespace Newsletter.Matching;
 
 /// <summary>
-/// Matching v2: BM25 (with the glossary's wordings of each interest) and embedding similarity, fused.
-/// Keywords catch exact terms and acronyms the model does not know; embeddings catch paraphrases
-/// that share no word. Each item's fused scores over the indexed span also give its adaptive bar.
+/// Matching v3: BM25 (with the glossary's wordings of each interest), embedding similarity, and where
+/// the entry stands among the indexed span's entries for the same item, turned into one calibrated
+/// probability of relevance (<see cref="ScoreModel"/>). Keywords catch exact terms and acronyms the
+/// model does not know; embeddings catch paraphrases that share no word; the standing adapts to how
+/// close everything in the window is to the interest.
 /// </summary>
 public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
 {
@@ -29,14 +31,14 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
         private const long CacheBytes = 48L << 20;
 
         /// <summary>
-        /// An item's bar is estimated from at most this many entries spread evenly over the span: the
-        /// mean and deviation of 2,000 scores are as good as of 30,000, at a fifteenth of the cost per
-        /// subscriber.
+        /// Where an entry stands is measured against at most this many entries spread evenly over the
+        /// span: the median and deviation of 2,000 cosines are as good as of 30,000, at a fifteenth of
+        /// the cost per subscriber.
         /// </summary>
         private const int StatisticsSample = 2_000;
 
         private readonly MatchingOptions options;
-        private readonly FusionRules fusion;
+        private readonly ScoreModel[] models;
         private readonly Bm25Index? bm25;
         private readonly float[] matrix = [];
         private readonly bool[] hasVector = [];
@@ -66,7 +68,7 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
                 bm25 = new Bm25Index(entries, sample);
             }
 
-            fusion = new FusionRules(options, hasKeywords: bm25 is not null);
+            models = Enum.GetValues<SignalSet>().Select(options.Calibration.For).ToArray();
 
             if (options.Mode != MatchingMode.Lexical && entries.FirstOrDefault(e => e.Vector is { Length: > 0 })?.Vector is { } first)
             {
@@ -104,14 +106,12 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
             for (var i = 0; i < items.Count; i++)
             {
                 var item = scores[i];
-                sheet.Bars.Add(item.Bar);
                 for (var doc = 0; doc < limit; doc++)
                 {
-                    // The item that wins an entry is the one it clears by most, not the one with the
-                    // highest raw score: a broad topic scores everything higher than a narrow interest.
+                    // Every item's score is a calibrated probability, so the item that wins an entry is
+                    // simply the one most likely to want it.
                     var score = item.Fused[doc];
-                    var winner = sheet.Item[doc];
-                    if (score > 0 && (winner < 0 || score - item.Bar > sheet.Score[doc] - sheet.Bars[winner]))
+                    if (score > sheet.Score[doc] || sheet.Item[doc] < 0)
                     {
                         sheet.Score[doc] = score;
                         sheet.Lexical[doc] = item.Lexical[doc];
@@ -167,22 +167,10 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
 
             if (withVectors.Count > 0)
             {
-                var query = queries.AsSpan(0, withVectors.Count * dimensions);
-                SimilarityKernel.Score(query, matrix.AsSpan(0, span * dimensions), dimensions, cosines);
-                if (span == n)
+                Pass(queries.AsSpan(0, withVectors.Count * dimensions), span, cosines, sampleCosines);
+                if (options.PseudoRelevanceEntries > 0)
                 {
-                    // Every sampled entry was just scored: read its cosine instead of computing it twice.
-                    for (var q = 0; q < withVectors.Count; q++)
-                    {
-                        for (var k = 0; k < sample.Length; k++)
-                        {
-                            sampleCosines[(q * sample.Length) + k] = cosines[(q * n) + sample[k]];
-                        }
-                    }
-                }
-                else
-                {
-                    SimilarityKernel.Score(query, sampleMatrix, dimensions, sampleCosines);
+                    ExpandQueries(items, withVectors, span, queries, cosines, sampleCosines);
                 }
             }
 
@@ -207,72 +195,217 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
         }
 
         /// <summary>
-        /// An item's scores for the first <paramref name="span"/> entries, and its bar from the
-        /// statistics sample; nothing is computed for the entries in between.
+        /// Cosines of the queries with the first <paramref name="span"/> entries and with the statistics
+        /// sample: one pass of the kernel over each, or one in all when the span is the whole corpus.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Fill(InterestItem item, ItemScores into, int span, bool hasSemantic, ReadOnlySpan<float> cosines, ReadOnlySpan<float> sampleCosines)
+        private void Pass(ReadOnlySpan<float> queries, int span, Span<float> cosines, Span<float> sampleCosines)
         {
             var n = Entries.Count;
-            var lexical = into.Lexical.AsSpan(0, span);
-            var semantic = into.Semantic.AsSpan(0, span);
-            var fused = into.Fused.AsSpan(0, span);
+            var count = queries.Length / dimensions;
+            SimilarityKernel.Score(queries, matrix.AsSpan(0, span * dimensions), dimensions, cosines);
+            if (span == n)
+            {
+                // Every sampled entry was just scored: read its cosine instead of computing it twice.
+                for (var q = 0; q < count; q++)
+                {
+                    for (var k = 0; k < sample.Length; k++)
+                    {
+                        sampleCosines[(q * sample.Length) + k] = cosines[(q * n) + sample[k]];
+                    }
+                }
+            }
+            else
+            {
+                SimilarityKernel.Score(queries, sampleMatrix, dimensions, sampleCosines);
+            }
+        }
+
+        /// <summary>
+        /// Pseudo-relevance feedback: each query moves towards the entries of the window that the first
+        /// pass found most likely relevant (at most <see cref="MatchingOptions.PseudoRelevanceEntries"/>,
+        /// each at least <see cref="MatchingOptions.PseudoRelevanceMinimum"/>), and the moved queries are
+        /// scored again. A field named in a few words ("speech processing") is described far better by
+        /// the papers that plainly belong to it than by its name. A window with nothing that clears the
+        /// minimum moves no query, so an interest with nothing relevant is not dragged onto whatever is nearest.
+        /// </summary>
+        private void ExpandQueries(IReadOnlyList<InterestItem> items, List<int> withVectors, int span, float[] queries, float[] cosines, float[] sampleCosines)
+        {
+            var moved = new List<int>();
+            for (var k = 0; k < withVectors.Count; k++)
+            {
+                if (Expand(items[withVectors[k]], sampleCosines.AsSpan(k * sample.Length, sample.Length), queries.AsSpan(k * dimensions, dimensions)))
+                {
+                    moved.Add(k);
+                }
+            }
+
+            if (moved.Count == 0)
+            {
+                return;
+            }
+
+            var movedQueries = Scratch.MovedQueries(moved.Count * dimensions);
+            var movedCosines = Scratch.MovedCosines(moved.Count * span);
+            var movedSample = Scratch.MovedSampleCosines(moved.Count * sample.Length);
+            for (var m = 0; m < moved.Count; m++)
+            {
+                queries.AsSpan(moved[m] * dimensions, dimensions).CopyTo(movedQueries.AsSpan(m * dimensions));
+            }
+
+            Pass(movedQueries.AsSpan(0, moved.Count * dimensions), span, movedCosines, movedSample);
+            for (var m = 0; m < moved.Count; m++)
+            {
+                movedCosines.AsSpan(m * span, span).CopyTo(cosines.AsSpan(moved[m] * span));
+                movedSample.AsSpan(m * sample.Length, sample.Length).CopyTo(sampleCosines.AsSpan(moved[m] * sample.Length));
+            }
+        }
+
+        /// <summary>Moves <paramref name="query"/> halfway to the centroid of its feedback entries; false when there are none.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Expand(InterestItem item, ReadOnlySpan<float> sampleCosines, Span<float> query)
+        {
             var sampleLexical = Scratch.SampleLexical(sample.Length).AsSpan(0, sample.Length);
-            lexical.Clear();
             sampleLexical.Clear();
             if (bm25 is not null)
             {
                 foreach (var wording in item.Wordings)
                 {
-                    bm25.ScoreInto(wording, lexical, span);
-                    if (span < n)
-                    {
-                        bm25.ScoreSampleInto(wording, sampleLexical);
-                    }
-                }
-
-                if (span == n)
-                {
-                    for (var k = 0; k < sample.Length; k++)
-                    {
-                        sampleLexical[k] = lexical[sample[k]];
-                    }
+                    bm25.ScoreSampleInto(wording, sampleLexical);
                 }
             }
 
-            for (var doc = 0; doc < span; doc++)
-            {
-                semantic[doc] = hasSemantic && hasVector[doc] ? fusion.Normalise(cosines[doc]) : 0;
-            }
-
-            if (options.Mode == MatchingMode.Hybrid && hasSemantic && options.Fusion == Fusion.ReciprocalRank)
-            {
-                // Ranks need the whole list; eval is the one user and always scores everything.
-                FusionRules.ReciprocalRank(into.Lexical, into.Semantic, span, fused);
-                into.Bar = n >= options.MinEntriesForBar ? FusionRules.AdaptiveBar(fused, options.BarDeviations) : 0;
-                return;
-            }
-
-            for (var doc = 0; doc < span; doc++)
-            {
-                fused[doc] = fusion.Fuse(lexical[doc], semantic[doc], hasSemantic, hasSemantic && hasVector[doc]);
-            }
-
-            if (n < options.MinEntriesForBar)
-            {
-                into.Bar = 0;
-                return;
-            }
-
-            var sampled = Scratch.SampleFused(sample.Length).AsSpan(0, sample.Length);
+            var (model, stats, withStanding) = ModelFor(sampleCosines);
+            var wanted = options.PseudoRelevanceEntries;
+            // Compared as log-odds: the same order and the same cut, without an exponential per entry.
+            var minimum = ScoreModel.LogitOf(options.PseudoRelevanceMinimum);
+            Span<int> best = stackalloc int[wanted];
+            Span<float> bestScores = stackalloc float[wanted];
+            var found = 0;
             for (var k = 0; k < sample.Length; k++)
             {
-                var doc = sample[k];
-                var sem = hasSemantic && hasVector[doc] ? fusion.Normalise(sampleCosines[k]) : 0;
-                sampled[k] = fusion.Fuse(sampleLexical[k], sem, hasSemantic, hasSemantic && hasVector[doc]);
+                if (!hasVector[sample[k]])
+                {
+                    continue;
+                }
+
+                var p = model.Logit(sampleCosines[k], sampleLexical[k], withStanding ? Standing.Of(sampleCosines[k], stats) : 0);
+                if (!(p >= minimum) || (found == wanted && p <= bestScores[found - 1]))
+                {
+                    continue;
+                }
+
+                // Insertion into the short list of the best so far, kept in descending order.
+                var at = found < wanted ? found++ : found - 1;
+                while (at > 0 && bestScores[at - 1] < p)
+                {
+                    best[at] = best[at - 1];
+                    bestScores[at] = bestScores[at - 1];
+                    at--;
+                }
+
+                best[at] = sample[k];
+                bestScores[at] = p;
             }
 
-            into.Bar = FusionRules.AdaptiveBar(sampled, options.BarDeviations);
+            if (found == 0)
+            {
+                return false;
+            }
+
+            // The query and the centroid weigh the same: the interest's own words keep their say.
+            var share = 1f / found;
+            foreach (var doc in best[..found])
+            {
+                var row = matrix.AsSpan(doc * dimensions, dimensions);
+                for (var d = 0; d < dimensions; d++)
+                {
+                    query[d] += share * row[d];
+                }
+            }
+
+            var norm = MathF.Sqrt(VectorMath.Dot(query, query));
+            for (var d = 0; d < dimensions; d++)
+            {
+                query[d] /= norm;
+            }
+
+            return true;
+        }
+
+        /// <summary>The calibrated model for an item's window, and where its entries' cosines centre and spread.</summary>
+        private (ScoreModel Model, (float Median, float Scale) Stats, bool WithStanding) ModelFor(ReadOnlySpan<float> sampleCosines)
+        {
+            var window = Scratch.WindowCosines(sample.Length).AsSpan(0, sample.Length);
+            var counted = 0;
+            for (var k = 0; k < sample.Length; k++)
+            {
+                if (hasVector[sample[k]])
+                {
+                    window[counted++] = sampleCosines[k];
+                }
+            }
+
+            var withStanding = counted >= options.MinEntriesForStanding;
+            var stats = withStanding ? Standing.Of(window[..counted], Scratch.SortSpace(counted)) : (Median: 0f, Scale: 1f);
+            var model = models[(int)((options.Mode, withStanding) switch
+            {
+                (MatchingMode.Semantic, true) => SignalSet.Semantic,
+                (MatchingMode.Semantic, false) => SignalSet.SemanticNoStanding,
+                (_, true) => SignalSet.Hybrid,
+                _ => SignalSet.HybridNoStanding,
+            })];
+            return (model, stats, withStanding);
+        }
+
+        /// <summary>
+        /// An item's calibrated probabilities for the first <paramref name="span"/> entries; where each
+        /// entry stands is measured against the statistics sample. Nothing is computed for the entries in between.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Fill(InterestItem item, ItemScores into, int span, bool hasSemantic, ReadOnlySpan<float> cosines, ReadOnlySpan<float> sampleCosines)
+        {
+            var lexical = into.Lexical.AsSpan(0, span);
+            var semantic = into.Semantic.AsSpan(0, span);
+            var fused = into.Fused.AsSpan(0, span);
+            lexical.Clear();
+            if (bm25 is not null)
+            {
+                foreach (var wording in item.Wordings)
+                {
+                    bm25.ScoreInto(wording, lexical, span);
+                }
+            }
+
+            var keywordsOnly = models[(int)SignalSet.Lexical];
+            if (!hasSemantic)
+            {
+                semantic.Clear();
+                for (var doc = 0; doc < span; doc++)
+                {
+                    fused[doc] = keywordsOnly.Probability(0, lexical[doc], 0);
+                }
+
+                return;
+            }
+
+            var (model, stats, withStanding) = ModelFor(sampleCosines);
+            for (var doc = 0; doc < span; doc++)
+            {
+                if (hasVector[doc])
+                {
+                    var cosine = cosines[doc];
+                    semantic[doc] = cosine;
+                    fused[doc] = model.Probability(cosine, lexical[doc], withStanding ? Standing.Of(cosine, stats) : 0);
+                }
+                else
+                {
+                    // An entry without a vector yet (it arrived moments before the cutoff) is judged by its
+                    // keywords alone, with the model calibrated for that: it would otherwise never qualify,
+                    // and the subscriber's window moves past it for good.
+                    semantic[doc] = 0;
+                    fused[doc] = keywordsOnly.Probability(0, lexical[doc], 0);
+                }
+            }
         }
 
         // What the scores depend on: the same query expanded differently is a different item. The

@@ -22,13 +22,13 @@ public sealed record MatchableEntry(long Id, string Title, string Abstract)
 }
 
 /// <summary>An entry's score for one subscriber: the best over their items, and the item that won.</summary>
-/// <param name="Score">0..1, the fusion of <see cref="Lexical"/> and <see cref="Semantic"/>.</param>
-/// <param name="Bar">
-/// What "clearly relevant" means for the winning item: its scores over the whole indexed span, their
-/// mean plus a few standard deviations. A broad topic that scores everything at 0.3 needs more than a
-/// narrow interest does; a poor day's best entry stays under it.
+/// <param name="Score">
+/// 0..1: the calibrated probability that a reader with the winning item's interest wants the entry
+/// (<see cref="ScoreModel"/>). One scale for every item, so a digest compares it with one threshold.
 /// </param>
-public sealed record EntryMatch(MatchableEntry Entry, double Score, InterestItem Item, double Lexical = 0, double Semantic = 0, double Bar = 0);
+/// <param name="Lexical">The keyword (BM25) signal, 0..1.</param>
+/// <param name="Semantic">The embedding cosine, or 0 when the entry or the item has no vector.</param>
+public sealed record EntryMatch(MatchableEntry Entry, double Score, InterestItem Item, double Lexical = 0, double Semantic = 0);
 
 /// <summary>
 /// Ranks entries for a subscriber's interest items. The digest, the preview, the `match` verb and
@@ -51,11 +51,15 @@ public interface IMatchingCorpus
     /// Scores entries for the items into <paramref name="sheet"/>: the fast path the digest uses for
     /// each subscriber (allocation per call, none per entry). Only the first <paramref name="limit"/>
     /// entries are scored (a window lists its newest entries first, and a subscriber can only be sent
-    /// those newer than their last digest); each item's adaptive bar still comes from the whole span.
+    /// those newer than their last digest); where an entry stands is still measured against the whole span.
     /// </summary>
     void Score(IReadOnlyList<InterestItem> items, ScoreSheet sheet, int limit = int.MaxValue);
 
-    /// <returns>Every entry with a score above zero for at least one item, best first.</returns>
+    /// <returns>
+    /// Every entry that at least one item has a signal for (a keyword in common, or a cosine: both
+    /// have vectors), best first. An entry with neither is not a match at all, however the
+    /// calibrated models would price it.
+    /// </returns>
     IReadOnlyList<EntryMatch> Rank(IReadOnlyList<InterestItem> items)
     {
         var sheet = new ScoreSheet();
@@ -63,7 +67,7 @@ public interface IMatchingCorpus
         var matches = new List<EntryMatch>();
         for (var doc = 0; doc < Entries.Count; doc++)
         {
-            if (sheet.Item[doc] >= 0 && sheet.Score[doc] > 0)
+            if (sheet.Item[doc] >= 0 && (sheet.Lexical[doc] > 0 || sheet.Semantic[doc] != 0))
             {
                 matches.Add(sheet.MatchAt(doc, Entries[doc], items));
             }

@@ -1,6 +1,6 @@
 namespace Newsletter.Matching;
 
-/// <summary>One item's scores over a corpus: over the whole of it when cached, else over the entries a subscriber can be sent.</summary>
+/// <summary>One item's signals and calibrated probabilities over a corpus: over the whole of it when cached, else over the entries a subscriber can be sent.</summary>
 internal sealed class ItemScores
 {
     private ItemScores(float[] lexical, float[] semantic, float[] fused)
@@ -14,7 +14,6 @@ internal sealed class ItemScores
     public float[] Semantic { get; }
     public float[] Fused { get; }
 
-    public float Bar { get; set; }
     public bool Cached { get; private set; }
 
     public static ItemScores Allocate(int n) => new(new float[n], new float[n], new float[n]);
@@ -37,13 +36,25 @@ internal static class Scratch
     private static float[]? sampleCosines;
 
     [ThreadStatic]
-    private static float[]? sampleFused;
+    private static float[]? windowCosines;
+
+    [ThreadStatic]
+    private static float[]? sortSpace;
+
+    [ThreadStatic]
+    private static float[]? queries;
 
     [ThreadStatic]
     private static float[]? sampleLexical;
 
     [ThreadStatic]
-    private static float[]? queries;
+    private static float[]? movedQueries;
+
+    [ThreadStatic]
+    private static float[]? movedCosines;
+
+    [ThreadStatic]
+    private static float[]? movedSampleCosines;
 
     [ThreadStatic]
     private static Stack<ItemScores>? free;
@@ -52,11 +63,19 @@ internal static class Scratch
 
     public static float[] SampleCosines(int length) => Grown(ref sampleCosines, length);
 
-    public static float[] SampleFused(int length) => Grown(ref sampleFused, length);
+    public static float[] WindowCosines(int length) => Grown(ref windowCosines, length);
+
+    public static float[] SortSpace(int length) => Grown(ref sortSpace, length);
+
+    public static float[] Queries(int length) => Grown(ref queries, length);
 
     public static float[] SampleLexical(int length) => Grown(ref sampleLexical, length);
 
-    public static float[] Queries(int length) => Grown(ref queries, length);
+    public static float[] MovedQueries(int length) => Grown(ref movedQueries, length);
+
+    public static float[] MovedCosines(int length) => Grown(ref movedCosines, length);
+
+    public static float[] MovedSampleCosines(int length) => Grown(ref movedSampleCosines, length);
 
     public static ItemScores Rent(int n) =>
         (free ??= new()).TryPop(out var scores) && scores.Fused.Length >= n ? scores : ItemScores.Allocate(n);

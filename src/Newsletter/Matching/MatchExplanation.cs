@@ -27,7 +27,7 @@ public static class MatchExplanation
 
         if (match.Semantic > 0)
         {
-            parts.Add($"close in meaning ({match.Semantic:0.00})");
+            parts.Add($"close in meaning (cosine {match.Semantic:0.00})");
         }
 
         return parts.Count > 0 ? string.Join("; ", parts) : "weak match";

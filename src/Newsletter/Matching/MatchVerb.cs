@@ -1,25 +1,29 @@
+using System.Globalization;
 using System.Text.Json;
 using Newsletter.Entries;
 
 namespace Newsletter.Matching;
 
 /// <summary>
-/// <c>match --entries FILE.jsonl --interests FILE.txt [--top N] [--Matching:Mode Lexical]</c>: ranks
-/// the entries for each interest line with the digest's own matcher and prints one JSON line per
-/// interest, in input order: <c>{"interest", "results": [{"id", "score", "why"}]}</c>, best first.
-/// The <c>Matching:*</c> settings apply as they do in the service.
+/// <c>match --entries FILE.jsonl --interests FILE.txt [--top N] [--format json|table] [--Matching:Mode Lexical]</c>:
+/// ranks the entries for each interest line with the digest's own matcher, as a subscriber with that
+/// one interest, the file being the window. JSON lines by default, one per interest in input order:
+/// <c>{"interest", "results": [{"id", "title", "score", "why", "wouldSend"}]}</c>, best first;
+/// <c>--format table</c> prints the same for people. The <c>Matching:*</c> and <c>Digest:*</c> settings
+/// apply as they do in the service.
 /// </summary>
 public static class MatchVerb
 {
-    private const string Usage = "Usage: match --entries FILE.jsonl --interests FILE.txt [--top N] [--Matching:Mode Hybrid|Lexical|Semantic]";
+    private const string Usage = "Usage: match --entries FILE.jsonl --interests FILE.txt [--top N] [--format json|table] [--Matching:Mode Hybrid|Lexical|Semantic] [--Digest:Threshold p]";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var entriesPath = Option(args, "--entries");
         var interestsPath = Option(args, "--interests");
         var topText = Option(args, "--top");
+        var format = Option(args, "--format") ?? "json";
         var top = 10;
-        if (entriesPath is null || interestsPath is null || (topText is not null && (!int.TryParse(topText, out top) || top < 1)))
+        if (entriesPath is null || interestsPath is null || (topText is not null && (!int.TryParse(topText, out top) || top < 1)) || format is not ("json" or "table"))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
@@ -59,6 +63,12 @@ public static class MatchVerb
                 }
             }
 
+            if (entries.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"{entriesPath}: no entries to rank.");
+                return 1;
+            }
+
             var corpus = matching.Matcher.Index(matching.Embed(entries));
             foreach (var line in await File.ReadAllLinesAsync(interestsPath))
             {
@@ -68,16 +78,40 @@ public static class MatchVerb
                 }
 
                 var item = (await matching.Interests.PrepareAsync([new InterestItem(line.Trim(), line.Trim())]))[0];
-                // Below the digest's floor an entry is no match at all; above it, wouldSend says whether it
-                // also clears the interest's adaptive bar, as a digest needs.
-                var results = corpus.Rank([item]).Where(m => m.Score >= configured.Floor).Take(top)
-                    .Select(m => new MatchLine(ids[(int)m.Entry.Id], m.Score, MatchExplanation.Describe(m), m.Score >= Math.Max(configured.Floor, m.Bar)));
-                Console.WriteLine(JsonSerializer.Serialize(new { interest = item.Label, results }, JsonSerializerOptions.Web));
+                // The whole ranking, best first; wouldSend says whether the entry reaches the digest's
+                // threshold (a digest then sends at most Digest:MaxEntries of those, best first).
+                var results = corpus.Rank([item]).Take(top)
+                    .Select(m => new MatchLine(ids[(int)m.Entry.Id], m.Entry.Title, m.Score, MatchExplanation.Describe(m), m.Score >= configured.Floor))
+                    .ToList();
+                if (format == "table")
+                {
+                    PrintTable(item.Label, results);
+                }
+                else
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(new { interest = item.Label, results }, JsonSerializerOptions.Web));
+                }
             }
         }
 
         return 0;
     }
+
+    private static void PrintTable(string interest, IReadOnlyList<MatchLine> results)
+    {
+        Console.WriteLine($"{interest}: {results.Count(r => r.WouldSend)} of these would be sent");
+        Console.WriteLine($"  {"#",3} {"score",5} {"send",4}  {"id",-18} {"title",-60} why");
+        for (var i = 0; i < results.Count; i++)
+        {
+            var r = results[i];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {i + 1,3} {r.Score,5:0.00} {(r.WouldSend ? "yes" : ""),4}  {Clip(r.Id, 18),-18} {Clip(r.Title, 60),-60} {r.Why}"));
+        }
+
+        Console.WriteLine();
+    }
+
+    private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 
     private static string? Option(string[] args, string name)
     {
@@ -85,5 +119,5 @@ public static class MatchVerb
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
-    private sealed record MatchLine(string Id, double Score, string Why, bool WouldSend);
+    private sealed record MatchLine(string Id, string Title, double Score, string Why, bool WouldSend);
 }

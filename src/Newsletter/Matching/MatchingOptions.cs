@@ -12,41 +12,40 @@ public enum MatchingMode
     Semantic,
 }
 
-public enum Fusion
-{
-    /// <summary>A weighted sum of both 0..1 scores: keeps an absolute scale, so thresholds mean something.</summary>
-    Blend,
-
-    /// <summary>Reciprocal rank fusion (k = 60): rank-only; eval compares it, digests cannot threshold on it.</summary>
-    ReciprocalRank,
-}
-
-/// <summary>Configuration section <c>Matching</c>. The defaults were chosen with the <c>eval</c> verb on our labelled set (README).</summary>
+/// <summary>Configuration section <c>Matching</c>. The defaults were chosen with the <c>eval</c> verb on the tuning interests of our labelled set (README).</summary>
 public sealed class MatchingOptions
 {
     public const string Section = "Matching";
 
     public MatchingMode Mode { get; set; } = MatchingMode.Hybrid;
 
-    public Fusion Fusion { get; set; } = Fusion.Blend;
-
-    /// <summary>The keyword score's share of the blend; the rest is the embedding score.</summary>
-    public double LexicalWeight { get; set; } = 0.4;
-
     /// <summary>
-    /// Cosine similarity at and below which the embedding score is 0: unrelated abstracts still
-    /// sit around 0.1–0.2 with all-MiniLM-L6-v2.
+    /// Cosine similarity at and below which a liked or disliked entry's likeness moves nothing (the
+    /// nudge of learning from thumbs): unrelated abstracts still sit around 0.1–0.2 with all-MiniLM-L6-v2.
     /// </summary>
     public double SemanticFloor { get; set; } = 0.15;
 
-    /// <summary>Cosine similarity at and above which the embedding score is 1.</summary>
+    /// <summary>Cosine similarity at and above which a rated entry's likeness counts in full.</summary>
     public double SemanticCeiling { get; set; } = 0.6;
 
-    /// <summary>An item's bar is the mean of its scores over the indexed span plus this many standard deviations.</summary>
-    public double BarDeviations { get; set; } = 2.0;
+    /// <summary>
+    /// Below this many entries with a vector in the indexed span there is too little to say where an
+    /// entry stands among them, and the models without standing score it.
+    /// </summary>
+    public int MinEntriesForStanding { get; set; } = 20;
 
-    /// <summary>Below this many indexed entries there is no distribution to speak of, and only the digest's floor applies.</summary>
-    public int MinEntriesForBar { get; set; } = 50;
+    /// <summary>
+    /// Pseudo-relevance feedback: each interest's embedding moves towards the centroid of at most this
+    /// many window entries that a first pass found most likely relevant; 0 turns it off. The models in
+    /// <see cref="Calibration"/> were fitted with it on, at this value.
+    /// </summary>
+    public int PseudoRelevanceEntries { get; set; } = 10;
+
+    /// <summary>The first pass's probability an entry needs to be one of those feedback entries.</summary>
+    public double PseudoRelevanceMinimum { get; set; } = 0.25;
+
+    /// <summary>The calibrated models that turn signals into a probability of relevance.</summary>
+    public CalibrationOptions Calibration { get; set; } = new();
 
     /// <summary>False turns interest expansion off (for comparison: <c>match --Matching:UseGlossary false</c>).</summary>
     public bool UseGlossary { get; set; } = true;
@@ -68,19 +67,29 @@ public sealed class MatchingOptions
     /// <summary>How far ratings can move an entry's 0..1 score, up or down.</summary>
     public double FeedbackWeight { get; set; } = 0.3;
 
-    public MatchingOptions Copy() => (MatchingOptions)MemberwiseClone();
+    public MatchingOptions Copy()
+    {
+        var copy = (MatchingOptions)MemberwiseClone();
+        copy.Calibration = (CalibrationOptions)Calibration.MemberwiseCopy();
+        return copy;
+    }
 
     /// <summary>Written as "not inside the range" so that NaN, which compares false with everything, is refused too.</summary>
     public IEnumerable<string> Validate()
     {
-        if (!(LexicalWeight is >= 0 and <= 1)) yield return $"Matching:LexicalWeight must be between 0 and 1 (got {LexicalWeight}).";
         if (!(SemanticFloor >= -1 && SemanticFloor < SemanticCeiling && SemanticCeiling <= 1))
         {
             yield return $"Matching:SemanticFloor and Matching:SemanticCeiling must satisfy -1 <= floor < ceiling <= 1 (got {SemanticFloor} and {SemanticCeiling}).";
         }
 
-        if (!(BarDeviations is >= 0 and <= 10)) yield return $"Matching:BarDeviations must be between 0 and 10 (got {BarDeviations}).";
-        if (MinEntriesForBar < 2) yield return $"Matching:MinEntriesForBar must be at least 2 (got {MinEntriesForBar}).";
+        if (PseudoRelevanceEntries is < 0 or > 50) yield return $"Matching:PseudoRelevanceEntries must be between 0 (off) and 50 (got {PseudoRelevanceEntries}).";
+        if (!(PseudoRelevanceMinimum is >= 0 and <= 1)) yield return $"Matching:PseudoRelevanceMinimum must be between 0 and 1 (got {PseudoRelevanceMinimum}).";
+        if (MinEntriesForStanding < 3) yield return $"Matching:MinEntriesForStanding must be at least 3 (got {MinEntriesForStanding}).";
+        foreach (var error in Calibration.Validate())
+        {
+            yield return error;
+        }
+
         if (EmbeddingThreads is < 0 or > 256) yield return $"Matching:EmbeddingThreads must be between 0 (one per core) and 256 (got {EmbeddingThreads}).";
         if (!(NearDuplicateSimilarity is > 0 and <= 1)) yield return $"Matching:NearDuplicateSimilarity must be above 0 and at most 1 (got {NearDuplicateSimilarity}).";
         if (LikesForModel < 1 || DislikesForModel < 1) yield return "Matching:LikesForModel and Matching:DislikesForModel must be at least 1.";

@@ -2,7 +2,7 @@ namespace Newsletter.Matching;
 
 /// <summary>
 /// One subscriber's scores over a corpus, reused from subscriber to subscriber: per entry the best
-/// fused score, its two halves and the winning item; per item its adaptive bar.
+/// probability of relevance, its cosine and keyword signals, and the winning item.
 /// </summary>
 public sealed class ScoreSheet
 {
@@ -12,8 +12,6 @@ public sealed class ScoreSheet
 
     /// <summary>Index of the winning item, -1 when no item scored the entry.</summary>
     public int[] Item { get; private set; } = [];
-
-    public List<float> Bars { get; } = [];
 
     public void Reset(int entries)
     {
@@ -27,9 +25,8 @@ public sealed class ScoreSheet
 
         Array.Clear(Score);
         Array.Fill(Item, -1);
-        Bars.Clear();
     }
 
     public EntryMatch MatchAt(int doc, MatchableEntry entry, IReadOnlyList<InterestItem> items) =>
-        new(entry, Math.Round(Score[doc], 4), items[Item[doc]], Math.Round(Lexical[doc], 4), Math.Round(Semantic[doc], 4), Math.Round(Bars[Item[doc]], 4));
+        new(entry, Math.Round(Score[doc], 4), items[Item[doc]], Math.Round(Lexical[doc], 4), Math.Round(Semantic[doc], 4));
 }

@@ -20,10 +20,10 @@ public sealed class ConfigurationTests
     [InlineData("Admin:ApiKey", "short", "Admin:ApiKey")]
     [InlineData("Hangfire:WorkerCount", "0", "Hangfire:WorkerCount")]
     [InlineData("Matching:Mode", "Magic", "Matching:Mode")]
-    [InlineData("Matching:LexicalWeight", "NaN", "Matching:LexicalWeight")]
-    [InlineData("Matching:LexicalWeight", "1.5", "Matching:LexicalWeight")]
+    [InlineData("Matching:Calibration:Hybrid", "1 2 NaN 4", "Matching:Calibration:Hybrid")]
+    [InlineData("Matching:Calibration:Lexical", "1 2", "Matching:Calibration:Lexical")]
+    [InlineData("Matching:PseudoRelevanceEntries", "-1", "Matching:PseudoRelevanceEntries")]
     [InlineData("Matching:SemanticCeiling", "0.1", "Matching:SemanticCeiling")]
-    [InlineData("Matching:Fusion", "ReciprocalRank", "Matching:Fusion")]
     [InlineData("Matching:GlossaryFile", "/nonexistent/glossary.txt", "Matching:GlossaryFile")]
     [InlineData("Digest:Threshold", "NaN", "Digest:Threshold")]
     public async Task BadConfiguration_FailsAtStart_NamingTheKey(string key, string value, string named)

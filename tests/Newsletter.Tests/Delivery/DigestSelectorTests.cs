@@ -17,7 +17,8 @@ public sealed class DigestSelectorTests
     private static CandidateEntry Entry(long id, string title, string text, long upvotes) =>
         new() { Id = id, Title = title, Abstract = text, Upvotes = upvotes };
 
-    private static IMatchingCorpus Corpus() => new HybridMatcher(new MatchingOptions { Mode = MatchingMode.Lexical, BarDeviations = 0 }).Index(Entries.Select(e => new MatchableEntry(e.Id, e.Title, e.Abstract)).ToList());
+    /// <summary>Keywords only, with a calibration fixed here: p = σ(20·keywords − 4), 0.05 at keyword score 0.053.</summary>
+    private static IMatchingCorpus Corpus() => new HybridMatcher(new MatchingOptions { Mode = MatchingMode.Lexical, Calibration = new() { Lexical = "-4 0 20 0" } }).Index(Entries.Select(e => new MatchableEntry(e.Id, e.Title, e.Abstract)).ToList());
 
     private static HashSet<long> All => Entries.Select(e => e.Id).ToHashSet();
 

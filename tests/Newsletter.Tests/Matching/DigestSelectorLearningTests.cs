@@ -7,7 +7,7 @@ namespace Newsletter.Tests.Matching;
 
 /// <summary>
 /// The digest with a reader profile, on synthetic vectors in semantic mode: the interest is axis 0, and
-/// each entry's cosine with it is set exactly, so its score ((cos − 0.15) / 0.45 by default) is known.
+/// each entry's cosine with it is set exactly; with a calibration fixed here, so is its score.
 /// </summary>
 public sealed class DigestSelectorLearningTests
 {
@@ -17,8 +17,12 @@ public sealed class DigestSelectorLearningTests
 
     private static readonly InterestItem Interest = new("Matches your interest “sparse attention”", "sparse attention") { Vector = InterestAxis };
 
-    /// <summary>No adaptive bar (too few entries), so the digest's threshold is the whole bar.</summary>
-    private static readonly MatchingOptions NoBar = new() { Mode = MatchingMode.Semantic, MinEntriesForBar = 1_000 };
+    /// <summary>Too few entries for a standing and no pseudo-relevance feedback: the score is σ(10·cos − 4), 0.5 at cosine 0.4.</summary>
+    private static readonly MatchingOptions NoBar = new()
+    {
+        Mode = MatchingMode.Semantic, MinEntriesForStanding = 1_000, PseudoRelevanceEntries = 0,
+        Calibration = new() { SemanticNoStanding = "-4 10 0 0" },
+    };
 
     private static readonly DigestOptions Digest = new() { Threshold = 0.5, TrendingSlot = false };
 
@@ -93,58 +97,56 @@ public sealed class DigestSelectorLearningTests
         Assert.Equal([2L], picks.Select(p => p.EntryId));
     }
 
-    [Fact]
-    public void AnItemThatScoresTheWholeCorpusHigh_GetsAHigherBar_ThanANarrowItem()
+    /// <summary>Where an entry stands, and nothing else: p = σ(standing).</summary>
+    private static MatchingOptions StandingOnly(int minEntries = 20) => new()
     {
-        // Every entry leans the same way (axis 0) with its own twist (axis 1 + i).
-        var entries = Enumerable.Range(0, 10).Select(i => new MatchableEntry(i, $"Entry {i}", "")
-        {
-            Vector = SyntheticVectors.Mix(1, InterestAxis, 0.5, SyntheticVectors.Axis(1 + i, Dimensions)),
-        }).ToList();
-        var corpus = new HybridMatcher(new MatchingOptions { Mode = MatchingMode.Semantic, MinEntriesForBar = 5 }).Index(entries);
-        var broad = new InterestItem("broad", "broad") { Vector = InterestAxis };
-        var narrow = new InterestItem("narrow", "narrow") { Vector = SyntheticVectors.Axis(1, Dimensions) };
+        Mode = MatchingMode.Semantic, MinEntriesForStanding = minEntries, PseudoRelevanceEntries = 0,
+        Calibration = new() { Semantic = "0 0 0 1", SemanticNoStanding = "0 0 0 0" },
+    };
 
-        var broadRanked = corpus.Rank([broad]);
-        var narrowRanked = corpus.Rank([narrow]);
+    /// <summary>30 entries, <paramref name="onTopic"/> of them at cosine 0.8 with the interest, the rest spread between 0.1 and 0.3.</summary>
+    private static List<CandidateEntry> Window(int onTopic) => Enumerable.Range(0, 30)
+        .Select(i => i < onTopic ? Entry(i, $"On topic {i}", 0.8, 1 + (i % (Dimensions - 1))) : Entry(i, $"Elsewhere {i}", 0.1 + (0.2 * i / 30), 1 + (i % (Dimensions - 1))))
+        .ToList();
 
-        Assert.Equal(10, broadRanked.Count);
-        Assert.Equal(0L, Assert.Single(narrowRanked).Entry.Id);
-        Assert.True(broadRanked[0].Bar > narrowRanked[0].Bar + 0.2, $"broad bar {broadRanked[0].Bar}, narrow bar {narrowRanked[0].Bar}");
-        Assert.True(narrowRanked[0].Bar > 0);
-        Assert.True(narrowRanked[0].Score > narrowRanked[0].Bar, "the narrow item's one match clears its bar");
+    [Fact]
+    public void AnOnTopicEntrysScore_BarelyMoves_WhenMuchOfTheWindowIsOnTopic()
+    {
+        // A mean plus two deviations rose with every on-topic entry and cut most of them once they
+        // were many; the median and its deviation stay with the bulk of the window.
+        var few = Index(StandingOnly(), Window(2)).Rank([Interest]);
+        var many = Index(StandingOnly(), Window(12)).Rank([Interest]);
+
+        var fewScore = few.Single(m => m.Entry.Id == 0).Score;
+        var manyScore = many.Single(m => m.Entry.Id == 0).Score;
+        Assert.True(fewScore > 0.99, $"few: {fewScore}");
+        Assert.True(manyScore > 0.95 && fewScore - manyScore < 0.02, $"few: {fewScore}, many: {manyScore}");
+        Assert.All(many.Where(m => m.Entry.Id < 12), m => Assert.Equal(manyScore, m.Score, 4));
+        Assert.All(many.Where(m => m.Entry.Id >= 12), m => Assert.True(m.Score < 0.9, $"entry {m.Entry.Id}: {m.Score}"));
     }
 
     [Fact]
-    public void WithFewerEntriesThanMinEntriesForBar_TheBarIsZero()
+    public void AnItemThatScoresTheWholeCorpusHigh_RanksByStanding_NotByTheRawCosine()
     {
-        var entries = Enumerable.Range(0, 10).Select(i => new MatchableEntry(i, $"Entry {i}", "")
-        {
-            Vector = SyntheticVectors.Mix(1, InterestAxis, 0.5, SyntheticVectors.Axis(1 + i, Dimensions)),
-        }).ToList();
-        var item = new InterestItem("broad", "broad") { Vector = InterestAxis };
+        // Every entry is close to the broad interest; what tells them apart is where each stands.
+        var entries = Enumerable.Range(0, 30).Select(i => Entry(i, $"Entry {i}", 0.6 + (0.3 * i / 29), 1 + (i % (Dimensions - 1)))).ToList();
 
-        var below = new HybridMatcher(new MatchingOptions { Mode = MatchingMode.Semantic, MinEntriesForBar = 11 }).Index(entries).Rank([item]);
-        var at = new HybridMatcher(new MatchingOptions { Mode = MatchingMode.Semantic, MinEntriesForBar = 10 }).Index(entries).Rank([item]);
+        var ranked = Index(StandingOnly(), entries).Rank([Interest]);
 
-        Assert.All(below, m => Assert.Equal(0, m.Bar));
-        Assert.All(at, m => Assert.True(m.Bar > 0));
+        Assert.Equal(29L, ranked[0].Entry.Id);
+        Assert.True(ranked[0].Score > 0.75, $"the best stands out: {ranked[0].Score}");
+        Assert.True(ranked[^1].Score < 0.25, $"the least close stands low although its cosine is 0.6: {ranked[^1].Score}");
     }
 
     [Fact]
-    public void TheAdaptiveBar_KeepsABroadItemsMiddlingEntriesOutOfTheDigest_WhileTheFloorAloneWouldLetThemIn()
+    public void WithFewerEntriesThanMinEntriesForStanding_TheModelWithoutStandingScores()
     {
-        // 20 entries at cosine 0.5 with the item (score 0.78) and one at 0.95 (score 1): with a bar, only the standout is sent.
-        var entries = Enumerable.Range(1, 20).Select(i => Entry(i, $"Middling {i}", 0.5, i % (Dimensions - 1) + 1))
-            .Append(Entry(99, "Standout", 0.95, 1)).ToList();
-        var withBar = new MatchingOptions { Mode = MatchingMode.Semantic, MinEntriesForBar = 10, BarDeviations = 2 };
-        var floorOnly = new DigestOptions { Threshold = 0.2, TrendingSlot = false, MaxEntries = 50 };
-        var ids = entries.Select(e => e.Id).ToHashSet();
+        var entries = Window(2);
 
-        var barred = DigestSelector.Select(entries, ids, [Interest], Index(withBar, entries), floorOnly);
-        var unbarred = DigestSelector.Select(entries, ids, [Interest], Index(NoBar, entries), floorOnly);
+        var below = Index(StandingOnly(minEntries: 31), entries).Rank([Interest]);
+        var at = Index(StandingOnly(minEntries: 30), entries).Rank([Interest]);
 
-        Assert.Equal([99L], barred.Select(p => p.EntryId));
-        Assert.Equal(21, unbarred.Count);
+        Assert.All(below, m => Assert.Equal(0.5, m.Score, 4)); // σ(0): no standing, no other signal
+        Assert.True(at.Single(m => m.Entry.Id == 0).Score > 0.99);
     }
 }

@@ -12,7 +12,7 @@ public sealed class MatchVerbTests : IDisposable
     public MatchVerbTests() => Directory.CreateDirectory(folder);
 
     [Fact]
-    public async Task Match_PrintsOneJsonLinePerInterest_InInputOrder_BestFirst_WithTheIdsAsGiven()
+    public async Task Match_PrintsOneJsonLinePerInterest_InInputOrder_BestFirst_WithTheIdsAsGiven_TitlesAndWouldSend()
     {
         var entries = Path.Combine(folder, "entries.jsonl");
         await File.WriteAllLinesAsync(entries,
@@ -32,9 +32,41 @@ public sealed class MatchVerbTests : IDisposable
         Assert.Equal(["mixture of experts", "speculative decoding", "protein folding"], lines.Select(l => l.GetProperty("interest").GetString()));
         var moe = Assert.Single(lines[0].GetProperty("results").EnumerateArray());
         Assert.Equal("https://example.org/moe", moe.GetProperty("id").GetString());
+        Assert.Equal("Scaling mixture of experts", moe.GetProperty("title").GetString());
         Assert.Contains("experts", moe.GetProperty("why").GetString(), StringComparison.Ordinal);
+        Assert.True(moe.GetProperty("wouldSend").GetBoolean());
         Assert.Equal("2501.00001v2", lines[1].GetProperty("results")[0].GetProperty("id").GetString());
-        Assert.Equal(0, lines[2].GetProperty("results").GetArrayLength());
+        Assert.True(lines[1].GetProperty("results")[0].GetProperty("wouldSend").GetBoolean());
+        // The ranking is shown whole; nothing about protein folding would be sent.
+        Assert.All(lines[2].GetProperty("results").EnumerateArray(), r => Assert.False(r.GetProperty("wouldSend").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task Match_AsATable_ShowsRankScoreSendIdAndTitle_PerInterest()
+    {
+        var entries = Path.Combine(folder, "entries.jsonl");
+        await File.WriteAllLinesAsync(entries,
+        [
+            """{"id": "a", "title": "Speculative decoding for cheaper inference", "abstract": "Draft models propose tokens that a large model verifies."}""",
+            """{"id": "b", "title": "Soil moisture from radar", "abstract": "Satellites measure water in fields."}""",
+        ]);
+        var interests = Path.Combine(folder, "interests.txt");
+        await File.WriteAllLinesAsync(interests, ["speculative decoding"]);
+
+        var (code, output) = await RunAsync(["--entries", entries, "--interests", interests, "--format", "table"]);
+
+        Assert.Equal(0, code);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("speculative decoding: 1 of these would be sent", rows[0]);
+        Assert.Matches(@"^\s+1\s+\d\.\d\d\s+yes\s+a\s+Speculative decoding for cheaper inference\s+matches: speculative, decoding", rows[2]);
+        Assert.Matches(@"^\s+2\s+\d\.\d\d\s+b\s+Soil moisture from radar\s", rows[3]);
+    }
+
+    [Fact]
+    public async Task Match_WithAnUnknownFormat_PrintsUsage_AndFails()
+    {
+        var (code, _) = await RunAsync(["--entries", "x.jsonl", "--interests", "y.txt", "--format", "xml"]);
+        Assert.Equal(2, code);
     }
 
     [Fact]

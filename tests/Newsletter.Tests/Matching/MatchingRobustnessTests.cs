@@ -11,7 +11,7 @@ public sealed class MatchingRobustnessTests
     private static MatchableEntry Entry(long id, string title, float[]? vector) => new(id, title, "An abstract.") { Vector = vector };
 
     [Fact]
-    public void AnEntryWithoutAVector_IsJudgedByItsKeywordsAlone_NotByTheirShareOfTheBlend()
+    public void AnEntryWithoutAVector_IsJudgedByTheKeywordsModel_NotByTheHybridOne()
     {
         var random = new Random(3);
         var interest = SyntheticVectors.RandomUnit(random, Dimensions);
@@ -25,13 +25,16 @@ public sealed class MatchingRobustnessTests
 
         var withoutVector = ranked.Single(m => m.Entry.Id == 1);
         var unrelatedVector = ranked.Single(m => m.Entry.Id == 2);
-        Assert.Equal(withoutVector.Lexical, withoutVector.Score, 4);
+        var calibration = new MatchingOptions().Calibration;
+        Assert.Equal(0, withoutVector.Semantic);
         Assert.Equal(unrelatedVector.Lexical, withoutVector.Lexical, 4);
-        Assert.Equal(0.4 * unrelatedVector.Lexical, unrelatedVector.Score, 2); // its vector points elsewhere: keywords' share only
+        Assert.Equal(calibration.For(SignalSet.Lexical).Probability(0, (float)withoutVector.Lexical, 0), withoutVector.Score, 3);
+        // Two entries are too few for a standing: the entry with a vector is scored on its cosine and keywords.
+        Assert.Equal(calibration.For(SignalSet.HybridNoStanding).Probability((float)unrelatedVector.Semantic, (float)unrelatedVector.Lexical, 0), unrelatedVector.Score, 3);
     }
 
     [Fact]
-    public void ABrokenVector_CountsAsMissing_AndLeavesTheBarsFinite()
+    public void ABrokenVector_CountsAsMissing_AndLeavesEveryScoreFinite()
     {
         var random = new Random(5);
         var broken = SyntheticVectors.RandomUnit(random, Dimensions);
@@ -43,49 +46,66 @@ public sealed class MatchingRobustnessTests
 
         var ranked = corpus.Rank([new InterestItem("x", "x") { Vector = SyntheticVectors.RandomUnit(random, Dimensions) }]);
 
-        Assert.All(ranked, m => Assert.True(double.IsFinite(m.Score) && double.IsFinite(m.Bar) && m.Bar > 0));
-        Assert.DoesNotContain(ranked, m => m.Entry.Id is 0 or 1);
+        Assert.All(ranked, m => Assert.True(double.IsFinite(m.Score) && m.Score is >= 0 and <= 1));
+        Assert.DoesNotContain(ranked, m => m.Entry.Id is 0 or 1); // no keywords in Semantic mode, and no usable vector: no signal
+        Assert.Equal(58, ranked.Count);
     }
 
     [Fact]
-    public void ScoringOnlyTheNewestEntries_GivesThemTheSameScoresAndBars_AsScoringEverything()
+    public void ScoringOnlyTheNewestEntries_GivesThemTheSameScores_AsScoringEverything()
     {
         var random = new Random(7);
         var entries = Enumerable.Range(0, 300).Select(i => Entry(i, i % 3 == 0 ? "sparse experts routing" : "graph networks", SyntheticVectors.RandomUnit(random, Dimensions))).ToList();
-        var corpus = new HybridMatcher(new MatchingOptions()).Index(entries);
-        var item = new InterestItem("moe", "sparse experts") { Vector = SyntheticVectors.RandomUnit(random, Dimensions) };
+        var topic = SyntheticVectors.RandomUnit(random, Dimensions);
+        for (var i = 0; i < 300; i += 3)
+        {
+            entries[i] = entries[i] with { Vector = SyntheticVectors.Near(random, topic, 0.3) }; // something for the feedback to find
+        }
+
+        var item = new InterestItem("moe", "sparse experts") { Vector = topic };
+        var whole = new HybridMatcher(new MatchingOptions()).Index(entries);
+        var prefixed = new HybridMatcher(new MatchingOptions()).Index(entries);
+        // A full cache makes the second corpus score only what it is asked for.
+        var filler = new ScoreSheet();
+        for (var i = 0; i < 2_000; i++)
+        {
+            prefixed.Score([new InterestItem("filler", $"filler {i}")], filler);
+        }
+
         var all = new ScoreSheet();
         var prefix = new ScoreSheet();
+        whole.Score([item], all);
+        prefixed.Score([item], prefix, limit: 40);
 
-        corpus.Score([item], all);
-        corpus.Score([item with { Label = "other" }, item], prefix, limit: 40); // a different first item keeps the cache out of it
-
-        Assert.Equal(all.Bars[0], prefix.Bars[1], 4);
         for (var doc = 0; doc < 40; doc++)
         {
             Assert.Equal(all.Score[doc], prefix.Score[doc], 4);
         }
 
+        Assert.Contains(Enumerable.Range(0, 40), doc => prefix.Score[doc] > 0.5);
         Assert.All(Enumerable.Range(40, 260), doc => Assert.Equal(-1, prefix.Item[doc]));
     }
 
     [Fact]
-    public void OverALargeSpan_TheSampledBar_IsCloseToTheBarOverEveryEntry()
+    public void OverALargeSpan_TheSampledStanding_IsCloseToTheStandingOverEveryEntry()
     {
         var random = new Random(11);
         var entries = Enumerable.Range(0, 9_000).Select(i => Entry(i, "title", SyntheticVectors.RandomUnit(random, Dimensions))).ToList();
-        var options = new MatchingOptions { Mode = MatchingMode.Semantic, SemanticFloor = -1, SemanticCeiling = 1 };
+        var options = new MatchingOptions { Mode = MatchingMode.Semantic, PseudoRelevanceEntries = 0, Calibration = new() { Semantic = "0 0 0 1" } };
         var corpus = new HybridMatcher(options).Index(entries);
         var item = new InterestItem("x", "x") { Vector = SyntheticVectors.RandomUnit(random, Dimensions) };
 
         var ranked = corpus.Rank([item]);
 
-        // Every entry scores above 0 with this floor, so the ranking holds all 9,000 scores.
+        // Scored against a sample of 2,000; the same entry's standing among all 9,000, computed here:
         Assert.Equal(9_000, ranked.Count);
-        var scores = ranked.Select(m => m.Score).ToList();
-        var mean = scores.Average();
-        var deviation = Math.Sqrt(scores.Sum(s => (s - mean) * (s - mean)) / (scores.Count - 1));
-        Assert.Equal(mean + (options.BarDeviations * deviation), ranked[0].Bar, 2);
+        var cosines = ranked.Select(m => (float)m.Semantic).ToArray();
+        var exact = Standing.Of(cosines, new float[cosines.Length]);
+        foreach (var match in ranked.Take(50).Concat(ranked.TakeLast(50)))
+        {
+            var expected = 1 / (1 + Math.Exp(-Standing.Of((float)match.Semantic, exact)));
+            Assert.True(Math.Abs(expected - match.Score) < 0.03, $"entry {match.Entry.Id}: sampled {match.Score}, over every entry {expected}");
+        }
     }
 
     [Fact]

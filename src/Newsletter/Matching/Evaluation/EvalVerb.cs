@@ -1,24 +1,40 @@
 using System.Globalization;
 using Newsletter.Delivery;
+using Newsletter.Entries;
 
 namespace Newsletter.Matching.Evaluation;
 
 /// <summary>
-/// <c>eval [--set DIR] [--Matching:Key value]</c>: measures matching on a labelled relevance set (the
-/// built-in one unless <c>--set</c> names a folder with <c>corpus.jsonl</c> and <c>interests.json</c>).
-/// Prints nDCG@10, precision@5 and recall@10 for keywords alone, embeddings alone and the fusions,
-/// with and without the glossary, side by side; then the simulated reader's precision after 1, 3
-/// and 10 digests, with and without learning from ratings.
+/// <c>eval [--entries FILE.jsonl --labels FILE.json] [--calibrate] [--Matching:Key value] [--Digest:Threshold p]</c>:
+/// measures matching on labelled sets: the built-in set's tuning and held-out interests and the field
+/// set (never tuned on), or an operator's own files. Per set, per matcher and per kind of interest:
+/// nDCG@10 of the ranking, nDCG@10 of the sent list, and precision, recall and F1 of the sent set;
+/// then the threshold's trade-off on the tuning interests and the simulated reader. With
+/// <c>--calibrate</c> it fits the calibrated models on the tuning interests instead, and prints them
+/// as settings.
 /// </summary>
 public static class EvalVerb
 {
+    private const string Usage = "Usage: eval [--entries FILE.jsonl --labels FILE.json] [--calibrate] [--Matching:Key value] [--Digest:Threshold p]";
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var setAt = Array.IndexOf(args, "--set");
-        var directory = setAt >= 0 && setAt + 1 < args.Length ? args[setAt + 1] : null;
-        if (directory is not null && !Directory.Exists(directory))
+        var entriesPath = Option(args, "--entries");
+        var labelsPath = Option(args, "--labels");
+        if (Option(args, "--set") is { } folder)
         {
-            await Console.Error.WriteLineAsync($"{directory}: no such folder (it should hold corpus.jsonl and interests.json).");
+            // The older form: a folder with corpus.jsonl and interests.json.
+            (entriesPath, labelsPath) = (Path.Combine(folder, "corpus.jsonl"), Path.Combine(folder, "interests.json"));
+        }
+
+        if ((entriesPath is null) != (labelsPath is null))
+        {
+            await Console.Error.WriteLineAsync($"--entries and --labels go together.\n{Usage}");
+            return 2;
+        }
+
+        if (entriesPath is not null && (!await Cli.Verbs.FileExistsAsync(entriesPath) || !await Cli.Verbs.FileExistsAsync(labelsPath!)))
+        {
             return 2;
         }
 
@@ -27,81 +43,168 @@ public static class EvalVerb
             return 2;
         }
 
-        var set = RelevanceSet.Load(directory);
-        var baseOptions = configured.Options;
-        var embedded = new VerbMatching(baseOptions, configured.Glossary).Embed(set.Corpus.Select(c => c.Entry).ToList());
-        var noGlossary = Glossary.Glossary.Empty;
-
-        Console.WriteLine($"Relevance set: {set.Corpus.Count} entries, {set.Interests.Count} interests ({Kinds(set)}).");
-        Console.WriteLine();
-        Console.WriteLine($"{"Matcher",-34} {"nDCG@10",8} {"P@5",6} {"R@10",6}   nDCG@10 by kind");
-        var configurations = new (string Name, MatchingOptions Options, Glossary.Glossary Glossary)[]
+        IReadOnlyList<LabelledSet> sets;
+        try
         {
-            ("BM25 alone (no glossary)", With(baseOptions, MatchingMode.Lexical), noGlossary),
-            ("BM25 + glossary", With(baseOptions, MatchingMode.Lexical), configured.Glossary),
-            ("Embeddings alone (no glossary)", With(baseOptions, MatchingMode.Semantic), noGlossary),
-            ("Embeddings + glossary", With(baseOptions, MatchingMode.Semantic), configured.Glossary),
-            ("Hybrid, reciprocal rank fusion", With(baseOptions, MatchingMode.Hybrid, Fusion.ReciprocalRank), configured.Glossary),
-            ($"Hybrid, blend {baseOptions.LexicalWeight:0.##}/{1 - baseOptions.LexicalWeight:0.##}", With(baseOptions, MatchingMode.Hybrid, Fusion.Blend), configured.Glossary),
-        };
-
-        foreach (var (name, options, glossary) in configurations)
+            sets = entriesPath is null
+                ? [LabelledSet.BuiltIn("RelevanceSet", "built-in set"), LabelledSet.BuiltIn("FieldSet", "field set")]
+                : [LabelledSet.FromFiles(entriesPath, labelsPath!)];
+        }
+        catch (Exception e) when (e is FormatException or EntryFileException)
         {
-            var matching = new VerbMatching(options, glossary);
-            var corpus = matching.Matcher.Index(embedded);
-            var rows = new List<(string Kind, double Ndcg, double P5, double R10)>();
-            foreach (var interest in set.Interests)
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+
+        var embedder = new VerbMatching(configured.Options, configured.Glossary);
+        var embedded = sets.ToDictionary(s => s, s => embedder.Embed(s.Corpus.Select(c => c.Entry).ToList()));
+        var tuningSet = sets[0];
+        var tuning = tuningSet.Interests.Where(i => i.Split == JudgedInterest.Tuning).ToList();
+        var tuningName = "tuning interests";
+        if (tuning.Count == 0)
+        {
+            (tuning, tuningName) = (tuningSet.Interests.ToList(), "interests (the labels mark none \"tuning\")");
+        }
+
+        if (args.Contains("--calibrate"))
+        {
+            await CalibrateAsync(tuningSet, tuning, tuningName, embedded[tuningSet], configured.Options, configured.Glossary);
+            return 0;
+        }
+
+        var threshold = configured.Floor;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Sent = every entry whose calibrated probability of relevance reaches Digest:Threshold {threshold:0.00} (a digest then sends at most Digest:MaxEntries of them, best first)."));
+        Console.WriteLine("nDCG@10 with gains 2^grade - 1; P, R and F1 of the sent set averaged over interests (P of an interest with nothing sent counts 0).");
+        foreach (var set in sets)
+        {
+            foreach (var (name, interests) in Parts(set))
             {
-                var item = (await matching.Interests.PrepareAsync([new InterestItem(interest.Interest, interest.Interest)]))[0];
-                var grades = corpus.Rank([item]).Select(m => interest.Grade(set.Corpus[(int)m.Entry.Id].Id)).ToList();
-                rows.Add((interest.Kind,
-                    RankingMetrics.Ndcg(grades, interest.Judgements.Values, 10),
-                    RankingMetrics.PrecisionAt(grades, 5),
-                    RankingMetrics.RecallAt(grades, interest.RelevantCount, 10)));
+                Console.WriteLine();
+                await ReportAsync(set, name, interests, embedded[set], configured.Options, configured.Glossary, threshold);
             }
-
-            var byKind = string.Join("  ", rows.GroupBy(r => r.Kind).Select(g => $"{g.Key} {g.Average(r => r.Ndcg):0.000}"));
-            Console.WriteLine($"{name,-34} {rows.Average(r => r.Ndcg),8:0.000} {rows.Average(r => r.P5),6:0.000} {rows.Average(r => r.R10),6:0.000}   {byKind}");
         }
 
         Console.WriteLine();
-        await ReportFloorsAsync(set, embedded, baseOptions, configured.Glossary);
-        Console.WriteLine();
-        ReportSimulatedReader(set, embedded, baseOptions, configured.Glossary);
+        await ReportThresholdsAsync(tuningSet, tuning, tuningName, embedded[tuningSet], configured.Options, configured.Glossary);
+        if (entriesPath is null)
+        {
+            Console.WriteLine();
+            ReportSimulatedReader(tuningSet, embedded[tuningSet], configured.Options, configured.Glossary, threshold);
+        }
+
         return 0;
     }
 
-    /// <summary>
-    /// What an absolute floor (Digest:Threshold) would let through: over every (interest, entry) pair,
-    /// the share of pairs at or above each score that are relevant, and the share of relevant pairs kept.
-    /// </summary>
-    private static async Task ReportFloorsAsync(RelevanceSet set, IReadOnlyList<MatchableEntry> embedded, MatchingOptions options, Glossary.Glossary glossary)
+    /// <summary>A set's interests as they are reported: tuning and held-out apart when the set has both.</summary>
+    private static IEnumerable<(string Name, IReadOnlyList<JudgedInterest> Interests)> Parts(LabelledSet set)
     {
-        var matching = new VerbMatching(options, glossary);
-        var corpus = matching.Matcher.Index(embedded);
-        var pairs = new List<(double Score, bool Relevant)>();
-        foreach (var interest in set.Interests)
+        var bySplit = set.Interests.GroupBy(i => i.Split).OrderByDescending(g => g.Key).ToList();
+        if (bySplit.Count == 1)
         {
-            var item = (await matching.Interests.PrepareAsync([new InterestItem(interest.Interest, interest.Interest)]))[0];
-            var scored = corpus.Rank([item]).ToDictionary(m => m.Entry.Id, m => m.Score);
-            pairs.AddRange(embedded.Select(e => (scored.GetValueOrDefault(e.Id), interest.Grade(set.Corpus[(int)e.Id].Id) > 0)));
+            var note = set.Name == "field set" ? ", never tuned on" : "";
+            yield return ($"{set.Name}{note}", bySplit[0].ToList());
+            yield break;
         }
 
-        var relevant = pairs.Count(p => p.Relevant);
-        Console.WriteLine($"Floor (Digest:Threshold) on the default hybrid score, over all {pairs.Count:N0} interest-entry pairs ({relevant} relevant):");
-        Console.WriteLine(string.Join("   ", new[] { 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5 }.Select(floor =>
+        foreach (var split in bySplit)
         {
-            var kept = pairs.Where(p => p.Score >= floor).ToList();
-            var precision = kept.Count == 0 ? 0 : kept.Count(p => p.Relevant) / (double)kept.Count;
-            return string.Create(CultureInfo.InvariantCulture, $"{floor:0.00}: P {precision:0.00} R {kept.Count(p => p.Relevant) / (double)relevant:0.00}");
-        })));
+            yield return ($"{set.Name}, {split.Key} interests", split.ToList());
+        }
     }
 
-    private static void ReportSimulatedReader(RelevanceSet set, IReadOnlyList<MatchableEntry> embedded, MatchingOptions options, Glossary.Glossary glossary)
+    private static (string Name, MatchingOptions Options, Glossary.Glossary Glossary)[] Matchers(MatchingOptions options, Glossary.Glossary glossary) =>
+    [
+        ("BM25 alone (no glossary)", With(options, MatchingMode.Lexical), Glossary.Glossary.Empty),
+        ("BM25 + glossary", With(options, MatchingMode.Lexical), glossary),
+        ("Embeddings alone (no glossary)", With(options, MatchingMode.Semantic), Glossary.Glossary.Empty),
+        ("Embeddings + glossary", With(options, MatchingMode.Semantic), glossary),
+        ("Hybrid (the default)", With(options, MatchingMode.Hybrid), glossary),
+    ];
+
+    private static async Task ReportAsync(LabelledSet set, string name, IReadOnlyList<JudgedInterest> interests, IReadOnlyList<MatchableEntry> embedded,
+        MatchingOptions options, Glossary.Glossary glossary, double threshold)
     {
-        var matching = new VerbMatching(options, glossary);
-        var digest = new DigestOptions { TrendingSlot = false };
-        Console.WriteLine($"Simulated reader: hidden interest = each of the {set.Interests.Count} labelled interests; subscribes with a broader line (KD: \"{set.Interests.FirstOrDefault(i => i.Id == "kd")?.Stated}\");");
+        Console.WriteLine($"{name}: {interests.Count} interests ({Kinds(interests)}) over {set.Corpus.Count} entries");
+        Console.WriteLine($"{"",-34} {"ranking",8} {"sent list",10} {"sent set",-26}");
+        Console.WriteLine($"{"Matcher",-34} {"nDCG@10",8} {"nDCG@10",10} {"P",6} {"R",6} {"F1",6} {"sent",6}");
+        var byKind = new List<(string Matcher, IReadOnlyList<InterestOutcome> Outcomes)>();
+        foreach (var (matcher, matcherOptions, matcherGlossary) in Matchers(options, glossary))
+        {
+            var outcomes = await SetMeasurement.MeasureAsync(set, interests, embedded, new VerbMatching(matcherOptions, matcherGlossary), threshold);
+            Console.WriteLine($"{matcher,-34} {Row(outcomes)}");
+            byKind.Add((matcher, outcomes));
+        }
+
+        if (interests.Select(i => i.Kind).Distinct().Count() > 1)
+        {
+            Console.WriteLine("  by kind of interest:");
+            foreach (var kind in interests.Select(i => i.Kind).Distinct())
+            {
+                foreach (var (matcher, outcomes) in byKind)
+                {
+                    var ofKind = outcomes.Where(o => o.Interest.Kind == kind).ToList();
+                    Console.WriteLine($"  {$"{kind} ({ofKind.Count})",-15} {matcher,-30} {Row(ofKind)}");
+                }
+            }
+        }
+    }
+
+    private static string Row(IReadOnlyList<InterestOutcome> outcomes) => string.Create(CultureInfo.InvariantCulture,
+        $"{outcomes.Average(o => o.RankNdcg),8:0.000} {outcomes.Average(o => o.SentNdcg),10:0.000} {outcomes.Average(o => o.Precision),6:0.00} {outcomes.Average(o => o.Recall),6:0.00} {outcomes.Average(o => o.F1),6:0.00} {outcomes.Average(o => o.Sent),6:0.0}");
+
+    /// <summary>What each threshold would send, on the interests settings may be chosen on.</summary>
+    private static async Task ReportThresholdsAsync(LabelledSet set, List<JudgedInterest> tuning, string tuningName, IReadOnlyList<MatchableEntry> embedded,
+        MatchingOptions options, Glossary.Glossary glossary)
+    {
+        Console.WriteLine($"Digest:Threshold on the hybrid score, {set.Name}, {tuningName} ({tuning.Count}): mean P / R / F1 of the sent set");
+        var ranked = await RankAsync(new VerbMatching(With(options, MatchingMode.Hybrid), glossary), embedded, tuning);
+
+        Console.WriteLine(string.Join("\n", Thresholds.Select(t =>
+        {
+            var outcomes = ranked.Select(r => SetMeasurement.Outcome(set, r.Interest, r.Ranked, t)).ToList();
+            return string.Create(CultureInfo.InvariantCulture, $"{t:0.00}: {outcomes.Average(o => o.Precision):0.00} / {outcomes.Average(o => o.Recall):0.00} / {outcomes.Average(o => o.F1):0.00}");
+        }).Chunk(4).Select(c => string.Join("   ", c))));
+    }
+
+    private const int CalibrationRounds = 4;
+
+    private static readonly double[] Thresholds = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
+
+    private static async Task CalibrateAsync(LabelledSet set, List<JudgedInterest> tuning, string tuningName, IReadOnlyList<MatchableEntry> embedded,
+        MatchingOptions options, Glossary.Glossary glossary)
+    {
+        // Pseudo-relevance feedback picks its entries with the models being fitted: a few rounds, each
+        // fitted on the signals the previous round's models produce, settle them.
+        var fitted = options.Copy();
+        IReadOnlyList<Calibrator.Pair> pairs = [];
+        for (var round = 0; round < CalibrationRounds; round++)
+        {
+            pairs = await Calibrator.PairsAsync(set, tuning, embedded, new VerbMatching(With(fitted, MatchingMode.Hybrid), glossary));
+            foreach (var signals in Enum.GetValues<SignalSet>())
+            {
+                fitted.Calibration.Set(signals, Calibrator.Fit(pairs, signals));
+            }
+        }
+
+        Console.WriteLine($"Fitted on {set.Name}, {tuningName} ({tuning.Count}): {pairs.Count:N0} pairs, {pairs.Count(p => p.Relevant)} relevant.");
+
+        // The threshold that gives the best mean F1 of the sent set with the new models, on the same interests.
+        var ranked = await RankAsync(new VerbMatching(With(fitted, MatchingMode.Hybrid), glossary), embedded, tuning);
+        var (best, f1) = Thresholds.Select(t => (t, ranked.Average(r => SetMeasurement.Outcome(set, r.Interest, r.Ranked, t).F1))).MaxBy(p => p.Item2);
+        foreach (var signals in Enum.GetValues<SignalSet>())
+        {
+            Console.WriteLine($"--Matching:Calibration:{signals} \"{fitted.Calibration.Text(signals)}\"");
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"--Digest:Threshold {best:0.00}    (mean F1 of the sent set on these interests: {f1:0.000})"));
+    }
+
+    private static void ReportSimulatedReader(LabelledSet set, IReadOnlyList<MatchableEntry> embedded, MatchingOptions options, Glossary.Glossary glossary, double threshold)
+    {
+        var matching = new VerbMatching(With(options, MatchingMode.Hybrid), glossary);
+        var digest = new DigestOptions { TrendingSlot = false, Threshold = threshold };
+        Console.WriteLine($"Simulated reader ({set.Name}): hidden interest = each of the {set.Interests.Count} labelled interests; subscribes with a broader line (KD: \"{set.Interests.FirstOrDefault(i => i.Id == "kd")?.Stated}\");");
         Console.WriteLine($"one digest per {SimulatedReader.EntriesPerDay} new entries; every entry shown is rated (up if judged relevant).");
         Console.WriteLine("P = relevant sent / sent, R = relevant sent / relevant among that day's entries, over all readers;");
         Console.WriteLine("n = entries per digest. Days 8-12 pooled for a steadier figure.");
@@ -127,14 +230,32 @@ public static class EvalVerb
         }
     }
 
-    /// <summary>The configured options with another mode and fusion; every other setting carries over, new ones included.</summary>
-    private static MatchingOptions With(MatchingOptions options, MatchingMode mode, Fusion fusion = Fusion.Blend)
+    private static async Task<List<(JudgedInterest Interest, IReadOnlyList<EntryMatch> Ranked)>> RankAsync(
+        VerbMatching matching, IReadOnlyList<MatchableEntry> embedded, IEnumerable<JudgedInterest> interests)
+    {
+        var corpus = matching.Matcher.Index(embedded);
+        var ranked = new List<(JudgedInterest, IReadOnlyList<EntryMatch>)>();
+        foreach (var interest in interests)
+        {
+            ranked.Add((interest, corpus.Rank([(await matching.Interests.PrepareAsync([new InterestItem(interest.Interest, interest.Interest)]))[0]])));
+        }
+
+        return ranked;
+    }
+
+    /// <summary>The configured options in another mode; every other setting carries over, new ones included.</summary>
+    private static MatchingOptions With(MatchingOptions options, MatchingMode mode)
     {
         var copy = options.Copy();
         copy.Mode = mode;
-        copy.Fusion = fusion;
         return copy;
     }
 
-    private static string Kinds(RelevanceSet set) => string.Join(", ", set.Interests.GroupBy(i => i.Kind).Select(g => $"{g.Count()} {g.Key}"));
+    private static string Kinds(IEnumerable<JudgedInterest> interests) => string.Join(", ", interests.GroupBy(i => i.Kind).Select(g => $"{g.Count()} {g.Key}"));
+
+    private static string? Option(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
 }

@@ -16,7 +16,7 @@ public static class SimulatedReader
 
     /// <returns>Per day: entries sent, relevant among them, and relevant among the day's new entries.</returns>
     public static IReadOnlyList<(int Sent, int Relevant, int Available)> Run(
-        RelevanceSet set, IReadOnlyList<MatchableEntry> embedded, JudgedInterest hidden, InterestItem stated,
+        LabelledSet set, IReadOnlyList<MatchableEntry> embedded, JudgedInterest hidden, InterestItem stated,
         HybridMatcher matcher, DigestOptions digest, bool learn)
     {
         var rated = new List<RatedEntry>();
