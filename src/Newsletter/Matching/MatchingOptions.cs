@@ -44,6 +44,13 @@ public sealed class MatchingOptions
     /// <summary>The first pass's probability an entry needs to be one of those feedback entries.</summary>
     public double PseudoRelevanceMinimum { get; set; } = 0.25;
 
+    /// <summary>
+    /// Internal, for tests: false makes pseudo-relevance feedback always score moved queries with a
+    /// second pass of the kernel, as it does for spans over 2,000 entries (configuration binds public
+    /// properties only).
+    /// </summary>
+    internal bool PrecomputedSimilarities { get; set; } = true;
+
     /// <summary>The calibrated models that turn signals into a probability of relevance.</summary>
     public CalibrationOptions Calibration { get; set; } = new();
 

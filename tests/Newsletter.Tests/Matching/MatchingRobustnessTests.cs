@@ -87,6 +87,26 @@ public sealed class MatchingRobustnessTests
     }
 
     [Fact]
+    public void PseudoRelevanceFeedback_ScoresTheMovedQueryAlike_ThroughEntryToEntryCosines_OrASecondKernelPass()
+    {
+        var random = new Random(13);
+        var topic = SyntheticVectors.RandomUnit(random, Dimensions);
+        var entries = Enumerable.Range(0, 300).Select(i => Entry(i, i % 4 == 0 ? "sparse experts routing" : "graph networks",
+            i % 4 == 0 ? SyntheticVectors.Near(random, topic, 0.4) : SyntheticVectors.RandomUnit(random, Dimensions))).ToList();
+        var item = new InterestItem("moe", "sparse experts") { Vector = SyntheticVectors.Near(random, topic, 0.5) };
+        var withoutFeedback = new MatchingOptions { PseudoRelevanceEntries = 0 };
+
+        var precomputed = new HybridMatcher(new MatchingOptions()).Index(entries).Rank([item]);
+        var secondPass = new HybridMatcher(new MatchingOptions { PrecomputedSimilarities = false }).Index(entries).Rank([item]);
+        var unmoved = new HybridMatcher(withoutFeedback).Index(entries).Rank([item]);
+
+        Assert.Equal(precomputed.Select(m => m.Entry.Id), secondPass.Select(m => m.Entry.Id));
+        Assert.All(precomputed.Zip(secondPass), p => Assert.Equal(p.First.Score, p.Second.Score, 3));
+        // The feedback did move the query: the cosines are not the first pass's.
+        Assert.NotEqual(unmoved.Single(m => m.Entry.Id == 0).Semantic, precomputed.Single(m => m.Entry.Id == 0).Semantic);
+    }
+
+    [Fact]
     public void OverALargeSpan_TheSampledStanding_IsCloseToTheStandingOverEveryEntry()
     {
         var random = new Random(11);
