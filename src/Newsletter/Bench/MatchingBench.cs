@@ -9,10 +9,10 @@ namespace Newsletter.Bench;
 
 /// <summary>
 /// <c>bench matching [--subscribers N] [--entries M] [--items K] [--history H]</c>: N subscribers with
-/// K interest items each, against M new entries (and H older ones indexed only for the bars' statistics), with 384-dimensional vectors unpacked from the stored half-float
+/// K interest items each, against M new entries (and H older ones indexed only for where entries stand and for feedback), with 384-dimensional vectors unpacked from the stored half-float
 /// format. Three timings in one run, on every core:
 /// <list type="bullet">
-/// <item>the digest's own selection, subscriber by subscriber (hybrid scores with BM25, adaptive bars, picks);</item>
+/// <item>the digest's own selection, subscriber by subscriber (calibrated scores from BM25, similarity and standing, pseudo-relevance feedback, picks);</item>
 /// <item>the embedding similarity alone, through the blocked kernel, a block of subscribers at a time;</item>
 /// <item>the arithmetic floor: the same number of multiply-adds in a tight loop on registers only.</item>
 /// </list>
@@ -35,14 +35,14 @@ public static class MatchingBench
 
         var setup = Stopwatch.StartNew();
         // Newest first, as a window lists them: the new entries, then the older ones that only feed the
-        // statistics of each interest's bar (production indexes 30 days).
+        // statistics of where entries stand (production indexes 30 days).
         var entries = Enumerable.Range(0, entryCount + history).Select(i => new MatchableEntry(i, Text(random, vocabulary, 8), Text(random, vocabulary, 120))
         {
             Vector = VectorBlob.Unpack(VectorBlob.Pack(RandomUnit(random))),
         }).ToList();
         var subscribers = Enumerable.Range(0, subscriberCount).Select(_ => (IReadOnlyList<InterestItem>)Enumerable.Range(0, itemsEach).Select(_ =>
         {
-            // Half the items lean towards one entry, so some entries clear the bar as in real use.
+            // Half the items lean towards one entry, so some entries clear the threshold as in real use.
             var vector = RandomUnit(random);
             if (random.Next(2) == 0)
             {
@@ -59,7 +59,7 @@ public static class MatchingBench
         Console.WriteLine($"bench matching: {subscriberCount:N0} subscribers x {itemsEach} items x {entryCount:N0} new entries x {Dimensions} dims = {multiplyAdds:N0} multiply-adds, {threads} threads (setup {setup.Elapsed.TotalSeconds:N1} s)");
         if (history > 0)
         {
-            Console.WriteLine($"  plus {history:N0} older entries indexed for the interests' bars (sampled: at most 2,000 scored per interest)");
+            Console.WriteLine($"  plus {history:N0} older entries indexed for where entries stand (sampled: at most 2,000 scored per interest)");
         }
 
         // The Matching:* and Digest:* settings apply as in the service (--Matching:PseudoRelevanceEntries 0, ...).

@@ -31,13 +31,16 @@ public static class Verbs
           import FILE   Load entries from a .jsonl or .json file (our entry format, or the
                         Hugging Face daily-papers JSON). A file that is not valid JSON imports
                         nothing and says on which line it broke; invalid entries are listed.
-          match --entries FILE.jsonl --interests FILE.txt [--top N]
+          match --entries FILE.jsonl --interests FILE.txt [--top N] [--format json|table]
                         Rank the entries for each interest line as the digest would; one JSON
-                        line per interest: {"interest", "results": [{"id", "score", "why"}]}.
-          eval [--set DIR]
-                        Measure matching on the labelled relevance set: nDCG@10, precision@5 and
-                        recall@10 for keywords, embeddings and their fusion; then a simulated
-                        reader's digest precision with and without learning from ratings.
+                        line per interest: {"interest", "results": [{"id", "title", "score",
+                        "why", "wouldSend"}]}, or a table for people.
+          eval [--entries FILE.jsonl --labels FILE.json] [--calibrate]
+                        Measure matching on labelled sets (the built-in tuning and held-out
+                        interests and the field set, or your own files): nDCG@10 of the ranking
+                        and of the sent list, precision, recall and F1 of the sent set, per
+                        matcher and kind of interest. --calibrate fits the scoring models and
+                        the threshold on the tuning interests and prints them as settings.
           bench [--subscribers N] [--entries M] [--connections C]
                         A real digest run to an SMTP sink on loopback, next to bare MailKit
                         sending the same messages to the same sink; prints both rates and the ratio.
