@@ -37,6 +37,7 @@ public sealed record StartupSettings(
         errors.AddRange(feeds.Validate());
         var matching = Bind<Matching.MatchingOptions>(configuration, global::Newsletter.Matching.MatchingOptions.Section, errors);
         errors.AddRange(matching.Validate());
+        errors.AddRange(global::Newsletter.Matching.MatchingOptions.Removed(configuration));
         if (string.IsNullOrWhiteSpace(newsletter.DataDirectory))
         {
             errors.Add("Newsletter:DataDirectory must name a folder.");

@@ -81,8 +81,8 @@ public sealed class CalibrationOptions
 {
     public string Hybrid { get; set; } = "-5.109 3.153 2.35 1.006";
     public string HybridNoStanding { get; set; } = "-5.489 6.981 4.263 0";
-    public string Semantic { get; set; } = "-5.188 3.387 0 1.188";
-    public string SemanticNoStanding { get; set; } = "-5.755 9.051 0 0";
+    public string Semantic { get; set; } = "-5.046 3.183 0 1.149";
+    public string SemanticNoStanding { get; set; } = "-5.646 8.766 0 0";
     public string Lexical { get; set; } = "-3.553 0 7.343 0";
 
     public CalibrationOptions MemberwiseCopy() => (CalibrationOptions)MemberwiseClone();

@@ -48,7 +48,7 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
         private readonly Dictionary<long, int> positions = [];
         private readonly ConcurrentDictionary<(string Query, string EmbeddingText, int Wordings, string? LastWording, bool HasVector), ItemScores> cache = new();
         private readonly int cachedItems;
-        private float[]? similarities;
+        private readonly Lazy<float[]> similarities;
         private int cachedCount;
 
         public Corpus(IReadOnlyList<MatchableEntry> entries, MatchingOptions options)
@@ -70,6 +70,13 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
             }
 
             models = Enum.GetValues<SignalSet>().Select(options.Calibration.For).ToArray();
+            // Built once, by the first thread that needs it: the workers of a run all arrive at once.
+            similarities = new Lazy<float[]>(() =>
+            {
+                var all = new float[n * n];
+                SimilarityKernel.Score(matrix, matrix, dimensions, all);
+                return all;
+            }, LazyThreadSafetyMode.ExecutionAndPublication);
 
             if (options.Mode != MatchingMode.Lexical && entries.FirstOrDefault(e => e.Vector is { Length: > 0 })?.Vector is { } first)
             {
@@ -324,12 +331,7 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
                 return null;
             }
 
-            return LazyInitializer.EnsureInitialized(ref similarities, () =>
-            {
-                var all = new float[n * n];
-                SimilarityKernel.Score(matrix, matrix, dimensions, all);
-                return all;
-            });
+            return similarities.Value;
         }
 
         /// <summary>
@@ -457,7 +459,7 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
                 semantic.Clear();
                 for (var doc = 0; doc < span; doc++)
                 {
-                    fused[doc] = keywordsOnly.Probability(0, lexical[doc], 0);
+                    fused[doc] = lexical[doc] > 0 ? keywordsOnly.Probability(0, lexical[doc], 0) : 0;
                 }
 
                 return;
@@ -478,7 +480,7 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
                     // keywords alone, with the model calibrated for that: it would otherwise never qualify,
                     // and the subscriber's window moves past it for good.
                     semantic[doc] = 0;
-                    fused[doc] = keywordsOnly.Probability(0, lexical[doc], 0);
+                    fused[doc] = lexical[doc] > 0 ? keywordsOnly.Probability(0, lexical[doc], 0) : 0;
                 }
             }
         }

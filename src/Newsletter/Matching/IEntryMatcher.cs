@@ -57,8 +57,8 @@ public interface IMatchingCorpus
 
     /// <returns>
     /// Every entry that at least one item has a signal for (a keyword in common, or a cosine: both
-    /// have vectors), best first. An entry with neither is not a match at all, however the
-    /// calibrated models would price it.
+    /// have vectors), best first. A pair with neither scores 0: it is no match at all, however the
+    /// calibrated models would price an empty signal.
     /// </returns>
     IReadOnlyList<EntryMatch> Rank(IReadOnlyList<InterestItem> items)
     {
@@ -67,7 +67,7 @@ public interface IMatchingCorpus
         var matches = new List<EntryMatch>();
         for (var doc = 0; doc < Entries.Count; doc++)
         {
-            if (sheet.Item[doc] >= 0 && (sheet.Lexical[doc] > 0 || sheet.Semantic[doc] != 0))
+            if (sheet.Item[doc] >= 0 && sheet.Score[doc] > 0)
             {
                 matches.Add(sheet.MatchAt(doc, Entries[doc], items));
             }

@@ -80,12 +80,13 @@ public static class MatchVerb
                 var item = (await matching.Interests.PrepareAsync([new InterestItem(line.Trim(), line.Trim())]))[0];
                 // The whole ranking, best first; wouldSend says whether the entry reaches the digest's
                 // threshold (a digest then sends at most Digest:MaxEntries of those, best first).
-                var results = corpus.Rank([item]).Take(top)
+                var ranked = corpus.Rank([item]);
+                var results = ranked.Take(top)
                     .Select(m => new MatchLine(ids[(int)m.Entry.Id], m.Entry.Title, m.Score, MatchExplanation.Describe(m), m.Score >= configured.Floor))
                     .ToList();
                 if (format == "table")
                 {
-                    PrintTable(item.Label, results);
+                    PrintTable(item.Label, results, ranked.Count(m => m.Score >= configured.Floor), entries.Count);
                 }
                 else
                 {
@@ -97,9 +98,9 @@ public static class MatchVerb
         return 0;
     }
 
-    private static void PrintTable(string interest, IReadOnlyList<MatchLine> results)
+    private static void PrintTable(string interest, IReadOnlyList<MatchLine> results, int wouldSend, int entries)
     {
-        Console.WriteLine($"{interest}: {results.Count(r => r.WouldSend)} of these would be sent");
+        Console.WriteLine($"{interest}: {wouldSend} of the {entries} entries would be sent; the best {results.Count}:");
         Console.WriteLine($"  {"#",3} {"score",5} {"send",4}  {"id",-18} {"title",-60} why");
         for (var i = 0; i < results.Count; i++)
         {

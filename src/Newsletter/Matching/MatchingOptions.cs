@@ -81,6 +81,22 @@ public sealed class MatchingOptions
         return copy;
     }
 
+    /// <summary>
+    /// Keys of the blend and the adaptive bar that calibrated scoring replaced: set, they would be
+    /// ignored without a word while the digest behaved differently, so they stop the start instead.
+    /// </summary>
+    public static IEnumerable<string> Removed(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Section);
+        foreach (var key in new[] { "LexicalWeight", "Fusion", "BarDeviations", "MinEntriesForBar" })
+        {
+            if (section[key] is not null)
+            {
+                yield return $"Matching:{key} is no longer used: scores are calibrated probabilities of relevance, and Digest:Threshold (now a probability, default 0.2) is the one bar. Remove the setting (README, Matching).";
+            }
+        }
+    }
+
     /// <summary>Written as "not inside the range" so that NaN, which compares false with everything, is refused too.</summary>
     public IEnumerable<string> Validate()
     {
@@ -91,7 +107,7 @@ public sealed class MatchingOptions
 
         if (PseudoRelevanceEntries is < 0 or > 50) yield return $"Matching:PseudoRelevanceEntries must be between 0 (off) and 50 (got {PseudoRelevanceEntries}).";
         if (!(PseudoRelevanceMinimum is >= 0 and <= 1)) yield return $"Matching:PseudoRelevanceMinimum must be between 0 and 1 (got {PseudoRelevanceMinimum}).";
-        if (MinEntriesForStanding < 3) yield return $"Matching:MinEntriesForStanding must be at least 3 (got {MinEntriesForStanding}).";
+        if (MinEntriesForStanding is < 3 or > 2_000) yield return $"Matching:MinEntriesForStanding must be between 3 and 2000, the size of the sample the standing is measured on (got {MinEntriesForStanding}).";
         foreach (var error in Calibration.Validate())
         {
             yield return error;

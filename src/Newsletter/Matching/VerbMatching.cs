@@ -64,7 +64,7 @@ public sealed class VerbMatching
             return null;
         }
 
-        var errors = options.Validate().Concat(digest.Validate()).ToList();
+        var errors = options.Validate().Concat(digest.Validate()).Concat(MatchingOptions.Removed(configuration)).ToList();
         if (errors.Count > 0)
         {
             Console.Error.WriteLine("Invalid configuration:\n  " + string.Join("\n  ", errors));

@@ -69,6 +69,8 @@ public sealed class EvalFilesTests : IDisposable
     [InlineData("""{"interest": "a"}""", "labels.json:1: expected a JSON array of interests")]
     [InlineData("[\n  {\"interest\": \"a\", \"judgements\": {\"p1\": 2}},\n  {\"interest\": ", "labels.json:3: not valid JSON")]
     [InlineData("[]", "labels.json: no interests")]
+    [InlineData("[\n  {\"interest\": \"a\\ud800\", \"judgements\": {\"p1\": 2}}\n]", "labels.json:2: interest 1 holds text that is not valid Unicode")]
+    [InlineData("[\n  {\"interest\": \"a\",\n   \"judgements\": {\"p1\": 2}},\n  {\"interest\": \"b\",\n   \"judgements\": {\"p1\": 2,}}\n]", "labels.json:5: not valid JSON")]
     public async Task ABadLabelsFile_IsRefused_WithItsLineAndReason(string labels, string expected)
     {
         var (code, output, error) = await EvalAsync(labels);
@@ -76,6 +78,41 @@ public sealed class EvalFilesTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.Equal("", output);
+    }
+
+    [Fact]
+    public async Task ALabelsFile_WithAByteOrderMarkAndComments_IsRead()
+    {
+        var (code, output, error) = await EvalAsync("\uFEFF" + """
+            // written in an editor that adds a byte-order mark
+            [
+              {"interest": "speculative decoding", /* the method */ "judgements": {"p1": 2, "p3": 1}}
+            ]
+            """);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("labels: 1 interests", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnEntryWithTextThatIsNotUnicode_IsRefused_WithItsLine()
+    {
+        var (code, _, error) = await EvalAsync("""[{"interest": "a", "judgements": {"p1": 2}}]""", [Entries[0], """{"id": "p2", "title": "broken \ud800 title"}"""]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("entries.jsonl:2: the entry holds text that is not valid Unicode", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calibrate_WithoutEmbeddings_KeepsTheModelsItCannotFit_AndSaysSo()
+    {
+        var (code, output, _) = await EvalAsync("""
+            [{"interest": "speculative decoding", "split": "tuning", "judgements": {"p1": 2, "p3": 2}}]
+            """, null, "--calibrate", "--Matching:Mode", "Lexical");
+
+        Assert.Equal(0, code);
+        Assert.Contains($"--Matching:Calibration:Hybrid \"{new Newsletter.Matching.CalibrationOptions().Hybrid}\"    (not fitted", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Lexical \"-3.553 0 7.343 0\"    (not fitted", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -37,8 +37,9 @@ public sealed class MatchVerbTests : IDisposable
         Assert.True(moe.GetProperty("wouldSend").GetBoolean());
         Assert.Equal("2501.00001v2", lines[1].GetProperty("results")[0].GetProperty("id").GetString());
         Assert.True(lines[1].GetProperty("results")[0].GetProperty("wouldSend").GetBoolean());
-        // The ranking is shown whole; nothing about protein folding would be sent.
-        Assert.All(lines[2].GetProperty("results").EnumerateArray(), r => Assert.False(r.GetProperty("wouldSend").GetBoolean()));
+        // The ranking is shown whatever the threshold, cut at --top; nothing about protein folding would be sent.
+        var folding = Assert.Single(lines[2].GetProperty("results").EnumerateArray());
+        Assert.False(folding.GetProperty("wouldSend").GetBoolean());
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class MatchVerbTests : IDisposable
 
         Assert.Equal(0, code);
         var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("speculative decoding: 1 of these would be sent", rows[0]);
+        Assert.Equal("speculative decoding: 1 of the 2 entries would be sent; the best 2:", rows[0]);
         Assert.Matches(@"^\s+1\s+\d\.\d\d\s+yes\s+a\s+Speculative decoding for cheaper inference\s+matches: speculative, decoding", rows[2]);
         Assert.Matches(@"^\s+2\s+\d\.\d\d\s+b\s+Soil moisture from radar\s", rows[3]);
     }

@@ -51,8 +51,10 @@ public sealed class MatchingRobustnessTests
         Assert.Equal(58, ranked.Count);
     }
 
-    [Fact]
-    public void ScoringOnlyTheNewestEntries_GivesThemTheSameScores_AsScoringEverything()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ScoringOnlyTheNewestEntries_GivesThemTheSameScores_AsScoringEverything(bool precomputedSimilarities)
     {
         var random = new Random(7);
         var entries = Enumerable.Range(0, 300).Select(i => Entry(i, i % 3 == 0 ? "sparse experts routing" : "graph networks", SyntheticVectors.RandomUnit(random, Dimensions))).ToList();
@@ -63,8 +65,8 @@ public sealed class MatchingRobustnessTests
         }
 
         var item = new InterestItem("moe", "sparse experts") { Vector = topic };
-        var whole = new HybridMatcher(new MatchingOptions()).Index(entries);
-        var prefixed = new HybridMatcher(new MatchingOptions()).Index(entries);
+        var whole = new HybridMatcher(new MatchingOptions { PrecomputedSimilarities = precomputedSimilarities }).Index(entries);
+        var prefixed = new HybridMatcher(new MatchingOptions { PrecomputedSimilarities = precomputedSimilarities }).Index(entries);
         // A full cache makes the second corpus score only what it is asked for.
         var filler = new ScoreSheet();
         for (var i = 0; i < 2_000; i++)
@@ -104,6 +106,38 @@ public sealed class MatchingRobustnessTests
         Assert.All(precomputed.Zip(secondPass), p => Assert.Equal(p.First.Score, p.Second.Score, 3));
         // The feedback did move the query: the cosines are not the first pass's.
         Assert.NotEqual(unmoved.Single(m => m.Entry.Id == 0).Semantic, precomputed.Single(m => m.Entry.Id == 0).Semantic);
+    }
+
+    [Fact]
+    public void PseudoRelevanceFeedback_MovesTheQueryTowardsTheMostLikelyEntry_NotTheFirst()
+    {
+        var random = new Random(17);
+        var query = SyntheticVectors.RandomUnit(random, Dimensions);
+        var entries = Enumerable.Range(0, 40).Select(i => Entry(i, $"Entry {i}", SyntheticVectors.RandomUnit(random, Dimensions))).ToList();
+        entries[25] = Entry(25, "Entry 25", SyntheticVectors.Near(random, query, 0.2)); // the one entry close to the interest
+        var item = new InterestItem("x", "x") { Vector = query };
+        var oneEntry = new MatchingOptions { Mode = MatchingMode.Semantic, PseudoRelevanceEntries = 1, PseudoRelevanceMinimum = 0.01 };
+
+        var ranked = new HybridMatcher(oneEntry).Index(entries).Rank([item]);
+
+        // q' = (q + e25) / |q + e25|, so every cosine is (q·d + e25·d) / |q + e25|.
+        var moved = SyntheticVectors.Normalise(query.Zip(entries[25].Vector!, (a, b) => a + b).ToArray());
+        Assert.All(ranked, m => Assert.True(Math.Abs(SyntheticVectors.Cosine(moved, m.Entry.Vector!) - m.Semantic) < 1e-3, $"entry {m.Entry.Id}: {m.Semantic}"));
+        Assert.Equal(25L, ranked[0].Entry.Id);
+    }
+
+    [Fact]
+    public void PseudoRelevanceFeedback_LeavesAQueryWithNothingOverTheMinimum_WhereItWas()
+    {
+        var random = new Random(19);
+        var query = SyntheticVectors.RandomUnit(random, Dimensions);
+        var entries = Enumerable.Range(0, 40).Select(i => Entry(i, $"Entry {i}", SyntheticVectors.RandomUnit(random, Dimensions))).ToList();
+        var item = new InterestItem("x", "x") { Vector = query };
+        var unreachable = new MatchingOptions { Mode = MatchingMode.Semantic, PseudoRelevanceMinimum = 0.999 };
+
+        var ranked = new HybridMatcher(unreachable).Index(entries).Rank([item]);
+
+        Assert.All(ranked, m => Assert.True(Math.Abs(SyntheticVectors.Cosine(query, m.Entry.Vector!) - m.Semantic) < 1e-3, $"entry {m.Entry.Id}: {m.Semantic}"));
     }
 
     [Fact]

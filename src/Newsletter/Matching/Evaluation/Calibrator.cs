@@ -31,12 +31,18 @@ public static class Calibrator
                 return new Pair((float)m.Semantic, (float)m.Lexical, hasVector ? Standing.Of((float)m.Semantic, window) : 0, hasVector,
                     interest.Grade(set.Corpus[(int)m.Entry.Id].Id) > 0);
             }));
+
+            // The ranking leaves out entries with no signal at all; they are pairs too (keywords 0), and
+            // the keywords-only model must see them to learn what no keyword means.
+            var seen = ranked.Select(m => m.Entry.Id).ToHashSet();
+            pairs.AddRange(embedded.Where(e => !seen.Contains(e.Id)).Select(e => new Pair(0, 0, 0, false, interest.Grade(set.Corpus[(int)e.Id].Id) > 0)));
         }
 
         return pairs;
     }
 
-    public static ScoreModel Fit(IReadOnlyList<Pair> pairs, SignalSet signals)
+    /// <returns>The fitted model, or null when the pairs cannot teach one: none has the signals (nothing was embedded), or all of them are relevant, or none is.</returns>
+    public static ScoreModel? Fit(IReadOnlyList<Pair> pairs, SignalSet signals)
     {
         Func<Pair, double[]> features = signals switch
         {
@@ -47,6 +53,11 @@ public static class Calibrator
             _ => p => [1, p.Keywords],
         };
         var rows = pairs.Where(p => p.HasVector || signals == SignalSet.Lexical).Select(p => (X: features(p), Y: p.Relevant ? 1.0 : 0.0)).ToList();
+        if (!rows.Any(r => r.Y == 1) || !rows.Any(r => r.Y == 0))
+        {
+            return null;
+        }
+
         var w = Solve(rows);
         return signals switch
         {

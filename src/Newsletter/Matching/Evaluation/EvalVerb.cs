@@ -175,15 +175,32 @@ public static class EvalVerb
         MatchingOptions options, Glossary.Glossary glossary)
     {
         // Pseudo-relevance feedback picks its entries with the models being fitted: a few rounds, each
-        // fitted on the signals the previous round's models produce, settle them.
+        // fitted on the signals the previous round's models produce, settle them. The semantic models
+        // are fitted on what Semantic mode computes (its feedback is chosen without keywords).
         var fitted = options.Copy();
         IReadOnlyList<Calibrator.Pair> pairs = [];
+        var unfitted = new SortedSet<SignalSet>();
         for (var round = 0; round < CalibrationRounds; round++)
         {
-            pairs = await Calibrator.PairsAsync(set, tuning, embedded, new VerbMatching(With(fitted, MatchingMode.Hybrid), glossary));
-            foreach (var signals in Enum.GetValues<SignalSet>())
+            unfitted.Clear();
+            foreach (var mode in new[] { MatchingMode.Hybrid, MatchingMode.Semantic })
             {
-                fitted.Calibration.Set(signals, Calibrator.Fit(pairs, signals));
+                var modePairs = await Calibrator.PairsAsync(set, tuning, embedded, new VerbMatching(With(fitted, mode), glossary));
+                pairs = mode == MatchingMode.Hybrid ? modePairs : pairs;
+                var signalSets = mode == MatchingMode.Hybrid
+                    ? new[] { SignalSet.Hybrid, SignalSet.HybridNoStanding, SignalSet.Lexical }
+                    : [SignalSet.Semantic, SignalSet.SemanticNoStanding];
+                foreach (var signals in signalSets)
+                {
+                    if (Calibrator.Fit(modePairs, signals) is { } model)
+                    {
+                        fitted.Calibration.Set(signals, model);
+                    }
+                    else
+                    {
+                        unfitted.Add(signals);
+                    }
+                }
             }
         }
 
@@ -194,7 +211,8 @@ public static class EvalVerb
         var (best, f1) = Thresholds.Select(t => (t, ranked.Average(r => SetMeasurement.Outcome(set, r.Interest, r.Ranked, t).F1))).MaxBy(p => p.Item2);
         foreach (var signals in Enum.GetValues<SignalSet>())
         {
-            Console.WriteLine($"--Matching:Calibration:{signals} \"{fitted.Calibration.Text(signals)}\"");
+            var note = unfitted.Contains(signals) ? "    (not fitted: no pair had these signals, or all or none were relevant; the configured model is kept)" : "";
+            Console.WriteLine($"--Matching:Calibration:{signals} \"{fitted.Calibration.Text(signals)}\"{note}");
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"--Digest:Threshold {best:0.00}    (mean F1 of the sent set on these interests: {f1:0.000})"));

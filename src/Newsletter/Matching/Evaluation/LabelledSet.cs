@@ -47,7 +47,7 @@ public sealed record LabelledSet(string Name, IReadOnlyList<LabelledEntry> Corpu
             corpus.Add(new LabelledEntry(entry.SourceId ?? $"#{lineNumber}", new MatchableEntry(corpus.Count, entry.Title, entry.Abstract), entry.Upvotes));
         }
 
-        return new LabelledSet(name, corpus, ParseLabels(ReadBuiltIn(folder, "interests.json"), $"{folder}/interests.json", corpus));
+        return new LabelledSet(name, corpus, ParseLabels(Encoding.UTF8.GetBytes(ReadBuiltIn(folder, "interests.json")), $"{folder}/interests.json", corpus));
     }
 
     /// <summary>An operator's set: an entries file in our entry format and a labels file (README, "Measuring on your own data").</summary>
@@ -60,7 +60,7 @@ public sealed record LabelledSet(string Name, IReadOnlyList<LabelledEntry> Corpu
         {
             foreach (var (position, element) in file.Entries)
             {
-                var entry = EntryParser.Parse(element, out var reason) ?? throw new FormatException($"{entriesPath}:{position}: {reason}");
+                var entry = ParseEntry(element, $"{entriesPath}:{position}");
                 var id = entry.SourceId ?? entry.Url ?? $"#{position}";
                 if (!seen.TryAdd(id, position))
                 {
@@ -76,24 +76,25 @@ public sealed record LabelledSet(string Name, IReadOnlyList<LabelledEntry> Corpu
             throw new FormatException($"{entriesPath}: the file holds no entries; there is nothing to rank.");
         }
 
-        string text;
+        var bytes = File.ReadAllBytes(labelsPath);
         try
         {
-            text = new UTF8Encoding(false, true).GetString(File.ReadAllBytes(labelsPath));
+            new UTF8Encoding(false, true).GetCharCount(bytes);
         }
         catch (DecoderFallbackException)
         {
             throw new FormatException($"{labelsPath}: not valid UTF-8.");
         }
 
-        return new LabelledSet(Path.GetFileNameWithoutExtension(labelsPath), corpus, ParseLabels(text, labelsPath, corpus));
+        return new LabelledSet(Path.GetFileNameWithoutExtension(labelsPath), corpus, ParseLabels(bytes, labelsPath, corpus));
     }
 
     /// <summary>The interests of a labels file, each checked against the corpus; the first problem stops the load with its line.</summary>
-    public static IReadOnlyList<JudgedInterest> ParseLabels(string text, string source, IReadOnlyList<LabelledEntry> corpus)
+    public static IReadOnlyList<JudgedInterest> ParseLabels(byte[] file, string source, IReadOnlyList<LabelledEntry> corpus)
     {
         var ids = corpus.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-        var bytes = Encoding.UTF8.GetBytes(text);
+        // Editors on some systems start a UTF-8 file with a byte-order mark; JSON readers do not expect one.
+        var bytes = file.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? file.AsSpan(Encoding.UTF8.Preamble.Length) : file.AsSpan();
         var interests = new List<JudgedInterest>();
         var interestIds = new HashSet<string>(StringComparer.Ordinal);
         try
@@ -106,14 +107,23 @@ public sealed record LabelledSet(string Name, IReadOnlyList<LabelledEntry> Corpu
 
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                var line = LineAt(bytes, (int)reader.TokenStartIndex);
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                using var document = JsonDocument.Parse(bytes.AsMemory(start, (int)reader.BytesConsumed - start));
-                var interest = ParseInterest(document.RootElement, interests.Count + 1, ids, $"{source}:{line}");
+                var line = 1 + bytes[..(int)reader.TokenStartIndex].Count((byte)'\n');
+                using var document = JsonDocument.ParseValue(ref reader);
+                var at = $"{source}:{line}";
+                JudgedInterest interest;
+                try
+                {
+                    interest = ParseInterest(document.RootElement, interests.Count + 1, ids, at);
+                }
+                catch (InvalidOperationException)
+                {
+                    // GetString() refuses text that is not Unicode, such as a lone surrogate escape ("\ud800").
+                    throw new FormatException($"{at}: interest {interests.Count + 1} holds text that is not valid Unicode (an escape such as \\ud800 alone).");
+                }
+
                 if (!interestIds.Add(interest.Id))
                 {
-                    throw new FormatException($"{source}:{line}: the interest id \"{interest.Id}\" is used twice.");
+                    throw new FormatException($"{at}: the interest id \"{interest.Id}\" is used twice.");
                 }
 
                 interests.Add(interest);
@@ -183,7 +193,17 @@ public sealed record LabelledSet(string Name, IReadOnlyList<LabelledEntry> Corpu
         return new JudgedInterest(Text("id") ?? query, query, Text("kind") ?? "interest", Text("stated") ?? query, split, judgements);
     }
 
-    private static int LineAt(byte[] bytes, int offset) => 1 + bytes.AsSpan(0, offset).Count((byte)'\n');
+    private static EntryInput ParseEntry(JsonElement element, string at)
+    {
+        try
+        {
+            return EntryParser.Parse(element, out var reason) ?? throw new FormatException($"{at}: {reason}");
+        }
+        catch (InvalidOperationException)
+        {
+            throw new FormatException($"{at}: the entry holds text that is not valid Unicode (an escape such as \\ud800 alone).");
+        }
+    }
 
     private static string ReadBuiltIn(string folder, string name)
     {
