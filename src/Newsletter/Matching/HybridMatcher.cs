@@ -11,7 +11,7 @@ namespace Newsletter.Matching;
 /// model does not know; embeddings catch paraphrases that share no word; the standing adapts to how
 /// close everything in the window is to the interest.
 /// </summary>
-public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
+public sealed partial class HybridMatcher(MatchingOptions options) : IEntryMatcher
 {
     public HybridMatcher() : this(new MatchingOptions()) { }
 
@@ -20,7 +20,7 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
     public IMatchingCorpus Index(IReadOnlyList<MatchableEntry> entries) => new Corpus(entries, options);
 
     /// <summary>An index of entries: BM25 postings and one contiguous matrix of their vectors. Safe to share between threads.</summary>
-    private sealed class Corpus : IMatchingCorpus
+    private sealed partial class Corpus : IMatchingCorpus
     {
         /// <summary>
         /// Items shared by many subscribers (topics, common interests) are scored once per corpus, up to
@@ -226,187 +226,6 @@ public sealed class HybridMatcher(MatchingOptions options) : IEntryMatcher
             {
                 SimilarityKernel.Score(queries, sampleMatrix, dimensions, sampleCosines);
             }
-        }
-
-        /// <summary>
-        /// Pseudo-relevance feedback: each query moves towards the entries of the window that the first
-        /// pass found most likely relevant (at most <see cref="MatchingOptions.PseudoRelevanceEntries"/>,
-        /// each at least <see cref="MatchingOptions.PseudoRelevanceMinimum"/>), and the moved queries are
-        /// scored again. A field named in a few words ("speech processing") is described far better by
-        /// the papers that plainly belong to it than by its name. A window with nothing that clears the
-        /// minimum moves no query, so an interest with nothing relevant is not dragged onto whatever is nearest.
-        /// </summary>
-        private void ExpandQueries(IReadOnlyList<InterestItem> items, List<int> withVectors, int span, float[] queries, float[] cosines, float[] sampleCosines)
-        {
-            var moved = new List<int>();
-            Span<int> feedback = stackalloc int[options.PseudoRelevanceEntries];
-            var similarities = Similarities();
-            for (var k = 0; k < withVectors.Count; k++)
-            {
-                var (found, share, norm) = Expand(items[withVectors[k]], sampleCosines.AsSpan(k * sample.Length, sample.Length), queries.AsSpan(k * dimensions, dimensions), feedback);
-                if (found == 0)
-                {
-                    continue;
-                }
-
-                if (similarities is null)
-                {
-                    moved.Add(k);
-                    continue;
-                }
-
-                // q'·d = (q·d + share·Σ e_j·d) / |q + share·Σ e_j|: the entry-to-entry cosines turn a
-                // second pass over the matrix into a few rows of additions.
-                Moved(cosines.AsSpan(k * span, span), similarities, feedback[..found], share, norm);
-                if (span == sample.Length)
-                {
-                    cosines.AsSpan(k * span, span).CopyTo(sampleCosines.AsSpan(k * sample.Length)); // the sample is every entry, in order
-                }
-                else
-                {
-                    Moved(sampleCosines.AsSpan(k * sample.Length, sample.Length), similarities, feedback[..found], share, norm);
-                }
-            }
-
-            if (moved.Count == 0)
-            {
-                return;
-            }
-
-            var movedQueries = Scratch.MovedQueries(moved.Count * dimensions);
-            var movedCosines = Scratch.MovedCosines(moved.Count * span);
-            var movedSample = Scratch.MovedSampleCosines(moved.Count * sample.Length);
-            for (var m = 0; m < moved.Count; m++)
-            {
-                queries.AsSpan(moved[m] * dimensions, dimensions).CopyTo(movedQueries.AsSpan(m * dimensions));
-            }
-
-            Pass(movedQueries.AsSpan(0, moved.Count * dimensions), span, movedCosines, movedSample);
-            for (var m = 0; m < moved.Count; m++)
-            {
-                movedCosines.AsSpan(m * span, span).CopyTo(cosines.AsSpan(moved[m] * span));
-                movedSample.AsSpan(m * sample.Length, sample.Length).CopyTo(sampleCosines.AsSpan(moved[m] * sample.Length));
-            }
-        }
-
-        /// <summary>Rewrites first-pass cosines as the moved query's, from the entry-to-entry cosines (entry positions and sample places coincide here).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Moved(Span<float> cosines, float[] similarities, ReadOnlySpan<int> feedback, float share, float norm)
-        {
-            var n = Entries.Count;
-            var lanes = System.Numerics.Vector<float>.Count;
-            var whole = cosines.Length - (cosines.Length % lanes);
-            var scale = new System.Numerics.Vector<float>(share);
-            foreach (var doc in feedback)
-            {
-                var row = similarities.AsSpan(doc * n, cosines.Length);
-                for (var d = 0; d < whole; d += lanes)
-                {
-                    (new System.Numerics.Vector<float>(cosines[d..]) + (scale * new System.Numerics.Vector<float>(row[d..]))).CopyTo(cosines[d..]);
-                }
-
-                for (var d = whole; d < cosines.Length; d++)
-                {
-                    cosines[d] += share * row[d];
-                }
-            }
-
-            var inverse = 1 / norm;
-            for (var d = 0; d < cosines.Length; d++)
-            {
-                cosines[d] *= inverse;
-            }
-        }
-
-        /// <summary>
-        /// Every entry's cosine with every other, when the whole span is its own statistics sample (up to
-        /// 2,000 entries: 16 MB, one kernel call of about 40 ms, made the first time feedback needs it).
-        /// Larger spans score moved queries with a second pass of the kernel instead.
-        /// </summary>
-        private float[]? Similarities()
-        {
-            var n = Entries.Count;
-            if (!options.PrecomputedSimilarities || sample.Length != n)
-            {
-                return null;
-            }
-
-            return similarities.Value;
-        }
-
-        /// <summary>
-        /// Moves <paramref name="query"/> halfway to the centroid of its feedback entries (written to
-        /// <paramref name="feedback"/>); returns how many there were (0: not moved), each one's share
-        /// and the length of the moved query before it was normalised.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private (int Found, float Share, float Norm) Expand(InterestItem item, ReadOnlySpan<float> sampleCosines, Span<float> query, Span<int> best)
-        {
-            var sampleLexical = Scratch.SampleLexical(sample.Length).AsSpan(0, sample.Length);
-            sampleLexical.Clear();
-            if (bm25 is not null)
-            {
-                foreach (var wording in item.Wordings)
-                {
-                    bm25.ScoreSampleInto(wording, sampleLexical);
-                }
-            }
-
-            var (model, stats, withStanding) = ModelFor(sampleCosines);
-            var wanted = best.Length;
-            // Compared as log-odds: the same order and the same cut, without an exponential per entry.
-            var minimum = ScoreModel.LogitOf(options.PseudoRelevanceMinimum);
-            Span<float> bestScores = stackalloc float[wanted];
-            var found = 0;
-            for (var k = 0; k < sample.Length; k++)
-            {
-                if (!hasVector[sample[k]])
-                {
-                    continue;
-                }
-
-                var p = model.Logit(sampleCosines[k], sampleLexical[k], withStanding ? Standing.Of(sampleCosines[k], stats) : 0);
-                if (!(p >= minimum) || (found == wanted && p <= bestScores[found - 1]))
-                {
-                    continue;
-                }
-
-                // Insertion into the short list of the best so far, kept in descending order.
-                var at = found < wanted ? found++ : found - 1;
-                while (at > 0 && bestScores[at - 1] < p)
-                {
-                    best[at] = best[at - 1];
-                    bestScores[at] = bestScores[at - 1];
-                    at--;
-                }
-
-                best[at] = sample[k];
-                bestScores[at] = p;
-            }
-
-            if (found == 0)
-            {
-                return (0, 0, 1);
-            }
-
-            // The query and the centroid weigh the same: the interest's own words keep their say.
-            var share = 1f / found;
-            foreach (var doc in best[..found])
-            {
-                var row = matrix.AsSpan(doc * dimensions, dimensions);
-                for (var d = 0; d < dimensions; d++)
-                {
-                    query[d] += share * row[d];
-                }
-            }
-
-            var norm = MathF.Sqrt(VectorMath.Dot(query, query));
-            for (var d = 0; d < dimensions; d++)
-            {
-                query[d] /= norm;
-            }
-
-            return (found, share, norm);
         }
 
         /// <summary>The calibrated model for an item's window, and where its entries' cosines centre and spread.</summary>
