@@ -16,16 +16,18 @@ public sealed partial class HybridMatcher
         /// the papers that plainly belong to it than by its name. A window with nothing that clears the
         /// minimum moves no query, so an interest with nothing relevant is not dragged onto whatever is nearest.
         /// </summary>
-        private void ExpandQueries(IReadOnlyList<InterestItem> items, List<int> withVectors, int span, float[] queries, float[] cosines, float[] sampleCosines)
+        /// <param name="unmoved">Set, for each query that did not move, to its window's model: its cosines stay as they are.</param>
+        private void ExpandQueries(IReadOnlyList<InterestItem> items, List<int> withVectors, int span, float[] queries, float[] cosines, float[] sampleCosines, WindowModel?[] unmoved)
         {
             var moved = new List<int>();
             Span<int> feedback = stackalloc int[options.PseudoRelevanceEntries];
             var similarities = Similarities();
             for (var k = 0; k < withVectors.Count; k++)
             {
-                var (found, share, norm) = Expand(items[withVectors[k]], sampleCosines.AsSpan(k * sample.Length, sample.Length), queries.AsSpan(k * dimensions, dimensions), feedback);
+                var (found, share, norm, window) = Expand(items[withVectors[k]], sampleCosines.AsSpan(k * sample.Length, sample.Length), queries.AsSpan(k * dimensions, dimensions), feedback);
                 if (found == 0)
                 {
+                    unmoved[k] = window;
                     continue;
                 }
 
@@ -120,7 +122,7 @@ public sealed partial class HybridMatcher
         /// and the length of the moved query before it was normalised.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private (int Found, float Share, float Norm) Expand(InterestItem item, ReadOnlySpan<float> sampleCosines, Span<float> query, Span<int> best)
+        private (int Found, float Share, float Norm, WindowModel Window) Expand(InterestItem item, ReadOnlySpan<float> sampleCosines, Span<float> query, Span<int> best)
         {
             var sampleLexical = Scratch.SampleLexical(sample.Length).AsSpan(0, sample.Length);
             sampleLexical.Clear();
@@ -132,7 +134,8 @@ public sealed partial class HybridMatcher
                 }
             }
 
-            var (model, stats, withStanding) = ModelFor(sampleCosines);
+            var window = ModelFor(sampleCosines);
+            var (model, stats, withStanding) = window;
             var wanted = best.Length;
             // Compared as log-odds: the same order and the same cut, without an exponential per entry.
             var minimum = ScoreModel.LogitOf(options.PseudoRelevanceMinimum);
@@ -166,7 +169,7 @@ public sealed partial class HybridMatcher
 
             if (found == 0)
             {
-                return (0, 0, 1);
+                return (0, 0, 1, window);
             }
 
             // The query and the centroid weigh the same: the interest's own words keep their say.
@@ -186,7 +189,7 @@ public sealed partial class HybridMatcher
                 query[d] /= norm;
             }
 
-            return (found, share, norm);
+            return (found, share, norm, window);
         }
     }
 }

@@ -107,7 +107,7 @@ public sealed class MatchingOptions
 
         if (PseudoRelevanceEntries is < 0 or > 50) yield return $"Matching:PseudoRelevanceEntries must be between 0 (off) and 50 (got {PseudoRelevanceEntries}).";
         if (!(PseudoRelevanceMinimum is >= 0 and <= 1)) yield return $"Matching:PseudoRelevanceMinimum must be between 0 and 1 (got {PseudoRelevanceMinimum}).";
-        if (MinEntriesForStanding is < 3 or > 2_000) yield return $"Matching:MinEntriesForStanding must be between 3 and 2000, the size of the sample the standing is measured on (got {MinEntriesForStanding}).";
+        if (MinEntriesForStanding is < 3 or > 512) yield return $"Matching:MinEntriesForStanding must be between 3 and 512, the most entries the standing is measured on (got {MinEntriesForStanding}).";
         foreach (var error in Calibration.Validate())
         {
             yield return error;

@@ -13,6 +13,7 @@ public static class Standing
 
     /// <returns>The median of <paramref name="cosines"/> and 1.4826 × their median absolute deviation (at least <see cref="MinimumScale"/>).</returns>
     /// <param name="scratch">At least as long as <paramref name="cosines"/>; overwritten.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float Median, float Scale) Of(ReadOnlySpan<float> cosines, Span<float> scratch)
     {
         if (cosines.IsEmpty)
@@ -35,6 +36,7 @@ public static class Standing
     public static float Of(float cosine, (float Median, float Scale) window) => Math.Clamp((cosine - window.Median) / window.Scale, -Limit, Limit);
 
     /// <summary>The median, by selection rather than a full sort (this runs per item per subscriber); reorders <paramref name="values"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Median(Span<float> values)
     {
         var upper = Select(values, values.Length / 2);
@@ -54,6 +56,7 @@ public static class Standing
     }
 
     /// <summary>Quickselect (Hoare partition, median-of-three pivot): the k-th smallest, with smaller values left of it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Select(Span<float> values, int k)
     {
         int left = 0, right = values.Length - 1;

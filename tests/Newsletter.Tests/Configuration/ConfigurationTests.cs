@@ -23,7 +23,7 @@ public sealed class ConfigurationTests
     [InlineData("Matching:Calibration:Hybrid", "1 2 NaN 4", "Matching:Calibration:Hybrid")]
     [InlineData("Matching:Calibration:Lexical", "1 2", "Matching:Calibration:Lexical")]
     [InlineData("Matching:PseudoRelevanceEntries", "-1", "Matching:PseudoRelevanceEntries")]
-    [InlineData("Matching:MinEntriesForStanding", "2001", "Matching:MinEntriesForStanding")]
+    [InlineData("Matching:MinEntriesForStanding", "513", "Matching:MinEntriesForStanding")]
     [InlineData("Matching:BarDeviations", "2", "Matching:BarDeviations is no longer used")]
     [InlineData("Matching:LexicalWeight", "0.4", "Matching:LexicalWeight is no longer used")]
     [InlineData("Matching:SemanticCeiling", "0.1", "Matching:SemanticCeiling")]
