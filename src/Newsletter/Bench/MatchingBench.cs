@@ -69,7 +69,7 @@ public static class MatchingBench
         }
 
         var matcher = new HybridMatcher(configured.Options);
-        var digest = new DigestOptions { TrendingSlot = false, Threshold = configured.Floor };
+        var digest = new DigestOptions { TrendingSlot = false, Threshold = configured.Threshold };
         var timer = Stopwatch.StartNew();
         var corpus = matcher.Index(entries);
         var indexSeconds = timer.Elapsed.TotalSeconds;

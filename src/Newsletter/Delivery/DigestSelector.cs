@@ -78,20 +78,20 @@ public static class DigestSelector
             var doc = i < entries.Count && entries[i].Id == candidate.Id ? i : corpus.IndexOf(candidate.Id); // the planner indexes candidates in their own order
             var item = doc >= 0 ? sheet.Item[doc] : -1;
             var baseScore = item >= 0 ? sheet.Score[doc] : 0;
-            var bar = options.Threshold;
-            if (!(baseScore + reach >= bar) || !allowed.Contains(candidate.Id)) // written so that a NaN never qualifies
+            var threshold = options.Threshold;
+            if (!(baseScore + reach >= threshold) || !allowed.Contains(candidate.Id)) // written so that a NaN never qualifies
             {
                 continue;
             }
 
             var (adjustment, nearestLiked) = profile?.Adjust(candidate.Vector ?? []) ?? (0, null);
             var score = Math.Clamp(baseScore + adjustment, 0, 1);
-            if (!(score >= bar) || profile?.ResemblesDisliked(candidate.Vector ?? []) is not null)
+            if (!(score >= threshold) || profile?.ResemblesDisliked(candidate.Vector ?? []) is not null)
             {
                 continue;
             }
 
-            qualifying.Add(new DigestPick(candidate.Id, Math.Round(score, 4), ReasonFor(item >= 0 && baseScore >= bar ? items[item] : null, profile, nearestLiked)));
+            qualifying.Add(new DigestPick(candidate.Id, Math.Round(score, 4), ReasonFor(item >= 0 && baseScore >= threshold ? items[item] : null, profile, nearestLiked)));
         }
 
         var byReason = qualifying

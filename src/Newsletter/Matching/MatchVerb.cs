@@ -82,11 +82,11 @@ public static class MatchVerb
                 // threshold (a digest then sends at most Digest:MaxEntries of those, best first).
                 var ranked = corpus.Rank([item]);
                 var results = ranked.Take(top)
-                    .Select(m => new MatchLine(ids[(int)m.Entry.Id], m.Entry.Title, m.Score, MatchExplanation.Describe(m), m.Score >= configured.Floor))
+                    .Select(m => new MatchLine(ids[(int)m.Entry.Id], m.Entry.Title, m.Score, MatchExplanation.Describe(m), m.Score >= configured.Threshold))
                     .ToList();
                 if (format == "table")
                 {
-                    PrintTable(item.Label, results, ranked.Count(m => m.Score >= configured.Floor), entries.Count);
+                    PrintTable(item.Label, results, ranked.Count(m => m.Score >= configured.Threshold), entries.Count);
                 }
                 else
                 {

@@ -45,7 +45,7 @@ public sealed class VerbMatching
     }
 
     /// <summary>Reads <c>Matching:*</c> from the verb's <c>--Matching:Key value</c> options and environment, as the service would.</summary>
-    public static (MatchingOptions Options, Glossary.Glossary Glossary, double Floor)? FromArguments(string[] args)
+    public static (MatchingOptions Options, Glossary.Glossary Glossary, double Threshold)? FromArguments(string[] args)
     {
         // Only the Matching and Digest keys (and their values) reach configuration; the verb's own options do not.
         var keys = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--Matching:", StringComparison.OrdinalIgnoreCase) || p.a.StartsWith("--Digest:", StringComparison.OrdinalIgnoreCase))

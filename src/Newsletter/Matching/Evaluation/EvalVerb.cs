@@ -72,7 +72,7 @@ public static class EvalVerb
             return 0;
         }
 
-        var threshold = configured.Floor;
+        var threshold = configured.Threshold;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Sent = every entry whose calibrated probability of relevance reaches Digest:Threshold {threshold:0.00} (a digest then sends at most Digest:MaxEntries of them, best first)."));
         Console.WriteLine("nDCG@10 with gains 2^grade - 1; P, R and F1 of the sent set averaged over interests (P of an interest with nothing sent counts 0).");

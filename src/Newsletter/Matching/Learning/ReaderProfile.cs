@@ -48,7 +48,7 @@ public sealed class ReaderProfile
 
     public LearningStage Stage { get; }
 
-    /// <summary>The most <see cref="Adjust"/> can add: lets the selector skip entries that cannot reach their bar.</summary>
+    /// <summary>The most <see cref="Adjust"/> can add: lets the selector skip entries that cannot reach the threshold.</summary>
     public double MaxAdjustment => Stage == LearningStage.None ? 0 : options.FeedbackWeight;
 
     public IReadOnlyList<RatedEntry> Liked => liked;
