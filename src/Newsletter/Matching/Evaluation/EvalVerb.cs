@@ -158,7 +158,7 @@ public static class EvalVerb
         MatchingOptions options, Glossary.Glossary glossary)
     {
         Console.WriteLine($"Digest:Threshold on the hybrid score, {set.Name}, {tuningName} ({tuning.Count}): mean P / R / F1 of the sent set");
-        var ranked = await RankAsync(new VerbMatching(With(options, MatchingMode.Hybrid), glossary), embedded, tuning);
+        var ranked = await SetMeasurement.RankAsync(new VerbMatching(With(options, MatchingMode.Hybrid), glossary), embedded, tuning);
 
         Console.WriteLine(string.Join("\n", Thresholds.Select(t =>
         {
@@ -207,7 +207,7 @@ public static class EvalVerb
         Console.WriteLine($"Fitted on {set.Name}, {tuningName} ({tuning.Count}): {pairs.Count:N0} pairs, {pairs.Count(p => p.Relevant)} relevant.");
 
         // The threshold that gives the best mean F1 of the sent set with the new models, on the same interests.
-        var ranked = await RankAsync(new VerbMatching(With(fitted, MatchingMode.Hybrid), glossary), embedded, tuning);
+        var ranked = await SetMeasurement.RankAsync(new VerbMatching(With(fitted, MatchingMode.Hybrid), glossary), embedded, tuning);
         var (best, f1) = Thresholds.Select(t => (t, ranked.Average(r => SetMeasurement.Outcome(set, r.Interest, r.Ranked, t).F1))).MaxBy(p => p.Item2);
         foreach (var signals in Enum.GetValues<SignalSet>())
         {
@@ -246,19 +246,6 @@ public static class EvalVerb
 
             Console.WriteLine($"{(learn ? "learning from ratings" : "stated interest only"),-22} {At(1, 1),-20} {At(3, 3),-20} {At(10, 10),-20} {At(8, 12),-20}");
         }
-    }
-
-    private static async Task<List<(JudgedInterest Interest, IReadOnlyList<EntryMatch> Ranked)>> RankAsync(
-        VerbMatching matching, IReadOnlyList<MatchableEntry> embedded, IEnumerable<JudgedInterest> interests)
-    {
-        var corpus = matching.Matcher.Index(embedded);
-        var ranked = new List<(JudgedInterest, IReadOnlyList<EntryMatch>)>();
-        foreach (var interest in interests)
-        {
-            ranked.Add((interest, corpus.Rank([(await matching.Interests.PrepareAsync([new InterestItem(interest.Interest, interest.Interest)]))[0]])));
-        }
-
-        return ranked;
     }
 
     /// <summary>The configured options in another mode; every other setting carries over, new ones included.</summary>

@@ -16,18 +16,21 @@ public static class SetMeasurement
     public const int Depth = 10;
 
     public static async Task<IReadOnlyList<InterestOutcome>> MeasureAsync(
-        LabelledSet set, IEnumerable<JudgedInterest> interests, IReadOnlyList<MatchableEntry> embedded, VerbMatching matching, double threshold)
+        LabelledSet set, IEnumerable<JudgedInterest> interests, IReadOnlyList<MatchableEntry> embedded, VerbMatching matching, double threshold) =>
+        (await RankAsync(matching, embedded, interests)).Select(r => Outcome(set, r.Interest, r.Ranked, threshold)).ToList();
+
+    /// <summary>Each interest, as a one-item subscriber, ranked over the whole corpus.</summary>
+    public static async Task<List<(JudgedInterest Interest, IReadOnlyList<EntryMatch> Ranked)>> RankAsync(
+        VerbMatching matching, IReadOnlyList<MatchableEntry> embedded, IEnumerable<JudgedInterest> interests)
     {
         var corpus = matching.Matcher.Index(embedded);
-        var outcomes = new List<InterestOutcome>();
+        var ranked = new List<(JudgedInterest, IReadOnlyList<EntryMatch>)>();
         foreach (var interest in interests)
         {
-            var item = (await matching.Interests.PrepareAsync([new InterestItem(interest.Interest, interest.Interest)]))[0];
-            var ranked = corpus.Rank([item]);
-            outcomes.Add(Outcome(set, interest, ranked, threshold));
+            ranked.Add((interest, corpus.Rank([(await matching.Interests.PrepareAsync([new InterestItem(interest.Interest, interest.Interest)]))[0]])));
         }
 
-        return outcomes;
+        return ranked;
     }
 
     public static InterestOutcome Outcome(LabelledSet set, JudgedInterest interest, IReadOnlyList<EntryMatch> ranked, double threshold)
