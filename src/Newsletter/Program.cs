@@ -9,6 +9,7 @@ using Newsletter.Feeds;
 using Newsletter.Email.MailCatcher;
 using Newsletter.Jobs;
 using Newsletter.Matching;
+using Newsletter.Operations;
 using Newsletter.Subscriptions;
 using Newsletter.Templating;
 using Newsletter.Web;
@@ -19,16 +20,31 @@ public static class Program
 {
     public static Task<int> Main(string[] args) => Verbs.RunAsync(args);
 
-    /// <summary>Builds the whole service: web, API, pages, Hangfire server. Tests call this too.</summary>
-    public static async Task<WebApplication> BuildAppAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Builds the whole service: web, API, pages, Hangfire server; or, as a <see cref="ProcessRole.Worker"/>,
+    /// the job server with health endpoints only. Tests call this too.
+    /// </summary>
+    public static async Task<WebApplication> BuildAppAsync(string[] args, Action<WebApplicationBuilder>? configure = null, ProcessRole role = ProcessRole.Serve)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        if (role == ProcessRole.Worker)
+        {
+            builder.Configuration["Jobs:Server"] = "true";
+            if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+            {
+                // Beside a web process on the same machine, which has :5000.
+                builder.WebHost.UseUrls("http://localhost:5001");
+            }
+        }
+
         var settings = StartupSettings.Read(builder.Configuration, builder.Environment.ContentRootPath);
-        var secrets = GeneratedSecrets.LoadOrCreate(settings.DataDirectory, settings.Newsletter.SigningKey, builder.Configuration["Admin:ApiKey"]);
+        DataDirectoryPermissions.CreateIfMissing(settings.DataDirectory);
+        var database = await AppDatabase.OpenAsync(settings);
+        var secrets = await SharedSecrets.LoadAsync(settings, database, builder.Configuration["Admin:ApiKey"], TimeProvider.System);
 
         builder.AddWeb(settings, secrets);
-        builder.AddData(settings);
+        builder.AddData(database);
         builder.AddEmail(settings);
         builder.AddJobs(settings);
         builder.AddSubscriptions(settings, secrets);
@@ -36,23 +52,31 @@ public static class Program
         builder.AddMatching(settings);
         builder.AddDelivery(settings);
         builder.AddFeeds(settings);
+        builder.Services.AddSingleton(secrets);
+        builder.Services.AddSingleton<KeyFingerprints>();
+        builder.Services.AddHostedService<KeyFingerprintRefresher>();
 
         var app = builder.Build();
         app.WarnIfOthersCanRead(settings);
-        await app.MigrateDatabaseAsync();
+        app.LogAppliedMigrations();
         await app.SeedTopicsAsync();
 
         app.UseWeb(settings);
-        app.MapSubscriptions();
-        app.MapEntries();
-        app.MapDelivery();
-        app.MapSubscribersAdminApi();
-        if (app.Services.GetRequiredService<MailCatcherServer>().Enabled)
+        app.MapHealth(settings.JobServer.Server);
+        if (role == ProcessRole.Serve)
         {
-            app.MapMailbox();
+            app.MapSubscriptions();
+            app.MapEntries();
+            app.MapDelivery();
+            app.MapSubscribersAdminApi();
+            if (app.Services.GetRequiredService<MailCatcherServer>().Enabled)
+            {
+                app.MapMailbox();
+            }
+
+            app.MapJobsDashboard();
         }
 
-        app.MapJobsDashboard();
         app.RegisterRecurringJobs(settings);
         return app;
     }

@@ -31,9 +31,11 @@ public static class BenchVerb
         var entries = Int(args, "--entries", 200);
         var connections = Int(args, "--connections", 4);
         var folder = Path.Combine(Path.GetTempPath(), "newsletter-bench", Guid.NewGuid().ToString("N"));
+        await using var database = await BenchDatabase.CreateAsync(args);
         await using var sink = new LoopbackSmtpSink();
         string[] settings =
         [
+            .. database.Arguments,
             "--urls", "http://127.0.0.1:0", "--Newsletter:DataDirectory", folder,
             "--Smtp:Host", "127.0.0.1", "--Smtp:Port", sink.Port.ToString(CultureInfo.InvariantCulture), "--Smtp:Security", "None",
             "--Smtp:From", "Bench <bench@bench.test>", "--Admin:ApiKey", Guid.NewGuid().ToString("N"),
@@ -47,20 +49,33 @@ public static class BenchVerb
         {
             await using var app = await Program.BuildAppAsync(settings);
             await app.StartAsync();
-            Console.WriteLine($"bench: {subscribers:N0} subscribers, {entries:N0} entries, {connections} SMTP connections, sink on 127.0.0.1:{sink.Port}");
-            await SeedAsync(app.Services, subscribers, entries);
+            Console.WriteLine($"bench: {subscribers:N0} subscribers, {entries:N0} entries, {connections} SMTP connections, sink on 127.0.0.1:{sink.Port}, {database.Description}");
+            await SeedEntriesAsync(app.Services, entries);
 
-            var (sent, digestSeconds, samples) = await DigestRunAsync(app.Services);
+            // A small run first, untimed, so both sides are measured with their code compiled and warm
+            // (the baseline runs after the digests and would otherwise be the only warm one).
+            var warmups = await SeedSubscribersAsync(app.Services, "warmup", Math.Min(200, subscribers));
+            await DigestRunAsync(app.Services);
+            await PauseAsync(app.Services, warmups);
+
+            await SeedSubscribersAsync(app.Services, "reader", subscribers);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var (sent, digestSeconds, runId) = await DigestRunAsync(app.Services);
+            var digestCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            var samples = await SamplesAsync(app.Services, runId);
             var size = (long)samples.Average(Size);
+            cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var bareSeconds = await BareMailKitAsync(app.Services, samples, sent, connections);
+            var bareCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             await app.StopAsync();
 
             var digestRate = sent / digestSeconds;
             var bareRate = sent / bareSeconds;
-            Console.WriteLine($"end-to-end digests    {sent,8:N0} in {digestSeconds,6:N2} s = {digestRate,8:N0} /s   (choose, render, send, record)");
-            Console.WriteLine($"bare MailKit          {sent,8:N0} in {bareSeconds,6:N2} s = {bareRate,8:N0} /s   (pre-built, ~{size / 1024.0:N1} KB each)");
+            Console.WriteLine($"end-to-end digests    {sent,8:N0} in {digestSeconds,6:N2} s = {digestRate,8:N0} /s   (choose, render, send, record)   {digestCpu * 1000 / sent,5:N2} core-ms each");
+            Console.WriteLine($"bare MailKit          {sent,8:N0} in {bareSeconds,6:N2} s = {bareRate,8:N0} /s   (pre-built, ~{size / 1024.0:N1} KB each)   {bareCpu * 1000 / sent,5:N2} core-ms each");
             Console.WriteLine($"ratio                 {digestRate / bareRate,8:N2} of bare MailKit");
             Console.WriteLine($"peak memory           {Environment.WorkingSet / 1048576.0,8:N0} MB now, {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MB peak");
+            ScaleProjection.Print(digestRate, Environment.ProcessorCount, database.IsPostgres, RelayCap(args));
             return 0;
         }
         finally
@@ -76,8 +91,8 @@ public static class BenchVerb
         }
     }
 
-    /// <summary>Generated subscribers (a topic and an interest each, confirmed) and entries about the default topics.</summary>
-    private static async Task SeedAsync(IServiceProvider services, int subscriberCount, int entryCount)
+    /// <summary>Entries about the default topics, with their vectors.</summary>
+    private static async Task SeedEntriesAsync(IServiceProvider services, int entryCount)
     {
         var random = new Random(7);
         var topics = DefaultTopics.Load();
@@ -89,27 +104,50 @@ public static class BenchVerb
             return (i, JsonDocument.Parse(json).RootElement);
         }).ToList();
         await services.GetRequiredService<EntryIngestion>().IngestAsync(entries, "bench", CancellationToken.None);
+    }
 
+    /// <summary>Generated subscribers, confirmed, with a topic and an interest each (and their vectors, so the timed run measures delivery, not the model).</summary>
+    private static async Task<List<long>> SeedSubscribersAsync(IServiceProvider services, string prefix, int count)
+    {
+        var random = new Random(prefix.Length);
+        var topics = DefaultTopics.Load();
         var store = services.GetRequiredService<SubscriberStore>();
         var now = DateTime.UtcNow;
+        var ids = new List<long>(count);
+        await using (var connection = await store.OpenAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var subscriber = await store.FindOrCreatePendingAsync(tx, $"{prefix}{i}@bench.test", now);
+                await store.ActivateAsync(tx, subscriber.Id, "daily", now);
+                var topic = topics[random.Next(topics.Count)];
+                await store.ReplaceInterestsAsync(tx, subscriber.Id, [topic.Slug], [topics[random.Next(topics.Count)].Keywords[0]]);
+                ids.Add(subscriber.Id);
+            }
+
+            await tx.CommitAsync();
+        }
+
+        await services.GetRequiredService<PlanningWarmup>().RunAsync(CancellationToken.None);
+        return ids;
+    }
+
+    /// <summary>The warm-up's readers sit out the timed run.</summary>
+    private static async Task PauseAsync(IServiceProvider services, IEnumerable<long> ids)
+    {
+        var store = services.GetRequiredService<SubscriberStore>();
         await using var connection = await store.OpenAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        for (var i = 0; i < subscriberCount; i++)
+        foreach (var id in ids)
         {
-            var subscriber = await store.FindOrCreatePendingAsync(tx, $"reader{i}@bench.test", now);
-            await store.ActivateAsync(tx, subscriber.Id, "daily", now);
-            var topic = topics[random.Next(topics.Count)];
-            await store.ReplaceInterestsAsync(tx, subscriber.Id, [topic.Slug], [topics[random.Next(topics.Count)].Keywords[0]]);
+            await store.UpdatePreferencesAsync(tx, id, new Preferences([], [], "daily", 8, "UTC", Paused: true), DateTime.UtcNow);
         }
 
         await tx.CommitAsync();
-
-        // Vectors of entries and interests are made before a run takes its cutoff; done here so the
-        // timed run measures delivery, not the model.
-        await services.GetRequiredService<PlanningWarmup>().RunAsync(CancellationToken.None);
     }
 
-    private static async Task<(long Sent, double Seconds, List<MimeMessage> Samples)> DigestRunAsync(IServiceProvider services)
+    private static async Task<(long Sent, double Seconds, long RunId)> DigestRunAsync(IServiceProvider services)
     {
         var clock = Stopwatch.StartNew();
         long runId;
@@ -131,24 +169,38 @@ public static class BenchVerb
             throw new InvalidOperationException($"The bench run ended {run.Status} with {run.Sent} sent, {run.Failed} failed: {run.PausedReason}");
         }
 
-        // Real digests of this run, rendered again, as the baseline's messages.
+        return (run.Sent, seconds, runId);
+    }
+
+    /// <summary>Real digests of the run, rendered again, as the baseline's messages.</summary>
+    private static async Task<List<MimeMessage>> SamplesAsync(IServiceProvider services, long runId)
+    {
         var samples = new List<MimeMessage>();
         var store = services.GetRequiredService<DeliveryStore>();
         var composer = services.GetRequiredService<DigestComposer>();
         var subscribers = services.GetRequiredService<SubscriberStore>();
         await using var connection = await store.OpenAsync();
-        for (long subscriberId = 1; samples.Count < 50 && subscriberId < 500; subscriberId++)
+        foreach (var (deliveryId, subscriberId) in await store.SentSampleAsync(connection, runId, 50))
         {
-            var rows = await store.DeliveryIdAsync(connection, runId, subscriberId) is { } deliveryId
-                ? await store.EntriesOfAsync(connection, deliveryId)
-                : [];
-            if (rows.Count > 0 && await subscribers.GetAsync(connection, subscriberId) is { } subscriber)
+            if (await subscribers.GetAsync(connection, subscriberId) is { } subscriber)
             {
-                samples.Add(await composer.ComposeAsync(subscriber, rows));
+                samples.Add(await composer.ComposeAsync(subscriber, await store.EntriesOfAsync(connection, deliveryId)));
             }
         }
 
-        return (run.Sent, seconds, samples);
+        return samples;
+    }
+
+    /// <summary>The relay's rate for the projections: --relay-rate, else Delivery:MessagesPerSecond, else none.</summary>
+    private static double RelayCap(string[] args)
+    {
+        var at = Array.IndexOf(args, "--relay-rate");
+        if (at >= 0 && at + 1 < args.Length && double.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var rate) && rate > 0)
+        {
+            return rate;
+        }
+
+        return new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build().GetValue<double>("Delivery:MessagesPerSecond");
     }
 
     /// <summary>The floor: MailKit sending pre-built messages, one connection per worker, nothing else.</summary>

@@ -28,6 +28,11 @@ public static class Verbs
 
         Verbs:
           serve         Run the web service, the API and the background jobs (the default).
+                        --Jobs:Server false serves the web only, for a setup with workers.
+          worker        Run the background jobs only (digest runs, emails, feeds), with
+                        /health/live and /health/ready on http://localhost:5001 unless --urls
+                        says otherwise. Any number of workers and web processes may share one
+                        PostgreSQL database (Database:Provider=Postgres).
           import FILE   Load entries from a .jsonl or .json file (our entry format, or the
                         Hugging Face daily-papers JSON). A file that is not valid JSON imports
                         nothing and says on which line it broke; invalid entries are listed.
@@ -71,6 +76,10 @@ public static class Verbs
                 case "serve":
                     var app = await Program.BuildAppAsync(rest);
                     await app.RunAsync();
+                    return 0;
+                case "worker":
+                    var worker = await Program.BuildAppAsync(rest, role: ProcessRole.Worker);
+                    await worker.RunAsync();
                     return 0;
                 case "import":
                     return await Entries.ImportVerb.RunAsync(rest);

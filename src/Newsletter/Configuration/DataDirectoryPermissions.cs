@@ -2,6 +2,24 @@ namespace Newsletter.Configuration;
 
 public static class DataDirectoryPermissions
 {
+    /// <summary>Subscriber addresses and secrets live here: a folder we create, only the service's user may look in.</summary>
+    public static void CreateIfMissing(string dataDirectory)
+    {
+        if (Directory.Exists(dataDirectory))
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
     /// <summary>
     /// The data directory holds subscriber addresses and secrets. We create it 0700; one made by
     /// someone else (a deployment script, systemd's StateDirectory without a mode) may be readable by

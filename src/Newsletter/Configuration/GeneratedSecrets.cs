@@ -16,22 +16,9 @@ public sealed record GeneratedSecrets(byte[] SigningKey, string AdminApiKey)
 
     public static GeneratedSecrets LoadOrCreate(string dataDirectory, string? configuredSigningKey, string? configuredAdminKey)
     {
-        if (!Directory.Exists(dataDirectory))
-        {
-            // Subscriber addresses and secrets live here: only the service's user may look in.
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(dataDirectory);
-            }
-            else
-            {
-                Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
-
         var signing = configuredSigningKey is { Length: > 0 }
             ? configuredSigningKey
-            : ReadOrCreate(Path.Combine(dataDirectory, SigningKeyFile), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), out _);
+            : ReadOrCreate(Path.Combine(dataDirectory, SigningKeyFile), NewSigningKey, out _);
 
         var admin = configuredAdminKey;
         if (admin is not { Length: > 0 })
@@ -40,22 +27,27 @@ public sealed record GeneratedSecrets(byte[] SigningKey, string AdminApiKey)
             admin = ReadOrCreate(path, () => Base64UrlKey(32), out var created);
             if (created)
             {
-                Console.WriteLine($"""
-
-                    Generated the admin API key (kept in {path}, readable only by this user):
-
-                        {admin}
-
-                    Send it as the X-Api-Key header to the admin API and to /hangfire. It is shown only this once.
-
-                    """);
+                AnnounceAdminKey(admin, $"kept in {path}, readable only by this user");
             }
         }
 
         return new GeneratedSecrets(Convert.FromBase64String(signing), admin);
     }
 
-    private static string Base64UrlKey(int bytes) => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(bytes));
+    /// <summary>Straight to standard output, never through the logging pipeline.</summary>
+    internal static void AnnounceAdminKey(string key, string whereKept) => Console.WriteLine($"""
+
+        Generated the admin API key ({whereKept}):
+
+            {key}
+
+        Send it as the X-Api-Key header to the admin API and to /hangfire. It is shown only this once.
+
+        """);
+
+    internal static string NewSigningKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    internal static string Base64UrlKey(int bytes) => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(bytes));
 
     private static string ReadOrCreate(string path, Func<string> generate, out bool created)
     {

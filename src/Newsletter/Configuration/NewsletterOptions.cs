@@ -41,6 +41,10 @@ public sealed class DatabaseOptions
     public const string Section = "Database";
 
     public string Provider { get; set; } = "Sqlite";
+
+    public bool IsPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
+
+    public bool IsSqlite => string.Equals(Provider, "Sqlite", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>The <c>Hangfire</c> configuration section: how the background job server runs.</summary>
@@ -55,4 +59,19 @@ public sealed class JobOptions
 
     /// <summary>How often scheduled jobs (retries after a 4xx) are moved to the queue when due.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// PostgreSQL job storage: how long after its process died a running job is fetched again by
+    /// another. The process renews it while the job runs, so a long job is never taken twice.
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>The <c>Jobs</c> configuration section: which roles this process plays.</summary>
+public sealed class JobServerOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>False: this process serves the web and enqueues jobs, and other processes (workers) run them.</summary>
+    public bool Server { get; set; } = true;
 }

@@ -13,6 +13,7 @@ public sealed record StartupSettings(
     RateLimitingOptions RateLimiting,
     DatabaseOptions Database,
     JobOptions Jobs,
+    JobServerOptions JobServer,
     DeliveryOptions Delivery,
     DigestOptions Digest,
     Feeds.FeedOptions Feeds,
@@ -29,6 +30,7 @@ public sealed record StartupSettings(
         var rateLimiting = Bind<RateLimitingOptions>(configuration, RateLimitingOptions.Section, errors);
         var database = Bind<DatabaseOptions>(configuration, DatabaseOptions.Section, errors);
         var jobs = Bind<JobOptions>(configuration, JobOptions.Section, errors);
+        var jobServer = Bind<JobServerOptions>(configuration, JobServerOptions.Section, errors);
         var delivery = Bind<DeliveryOptions>(configuration, DeliveryOptions.Section, errors);
         var digest = Bind<DigestOptions>(configuration, DigestOptions.Section, errors);
         errors.AddRange(delivery.Validate());
@@ -81,16 +83,23 @@ public sealed record StartupSettings(
             errors.Add($"RateLimiting:ConfirmationsPerAddressPerHour must be at least 1 (got {rateLimiting.ConfirmationsPerAddressPerHour}).");
         }
 
-        if (!string.Equals(database.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        if (!database.IsSqlite && !database.IsPostgres)
         {
-            errors.Add(string.Equals(database.Provider, "Postgres", StringComparison.OrdinalIgnoreCase)
-                ? "Database:Provider 'Postgres' is not available in this version yet; use 'Sqlite'."
-                : $"Database:Provider must be 'Sqlite' or 'Postgres' (got '{database.Provider}').");
+            errors.Add($"Database:Provider must be 'Sqlite' or 'Postgres' (got '{database.Provider}').");
+        }
+        else if (database.IsPostgres && Data.PostgresConnectionFactory.Check(configuration.GetConnectionString("Newsletter")) is { } connectionError)
+        {
+            errors.Add(connectionError);
         }
 
         if (jobs.WorkerCount is < 1 or > 100)
         {
             errors.Add($"Hangfire:WorkerCount must be between 1 and 100 (got {jobs.WorkerCount}).");
+        }
+
+        if (jobs.InvisibilityTimeout < TimeSpan.FromSeconds(15))
+        {
+            errors.Add($"Hangfire:InvisibilityTimeout must be at least 00:00:15 (got {jobs.InvisibilityTimeout}).");
         }
 
         if (errors.Count > 0)
@@ -107,7 +116,7 @@ public sealed record StartupSettings(
             throw new ConfigurationException($"Newsletter:TemplatesDirectory: the folder '{templates}' does not exist.");
         }
 
-        return new StartupSettings(newsletter, smtp, rateLimiting, database, jobs, delivery, digest, feeds, matching, dataDirectory, templates,
+        return new StartupSettings(newsletter, smtp, rateLimiting, database, jobs, jobServer, delivery, digest, feeds, matching, dataDirectory, templates,
             configuration.GetConnectionString("Newsletter"));
     }
 

@@ -4,30 +4,29 @@ namespace Newsletter.Data;
 
 public static class DataExtensions
 {
-    /// <summary>The application database: SQLite in the data directory unless ConnectionStrings:Newsletter says otherwise.</summary>
-    public static WebApplicationBuilder AddData(this WebApplicationBuilder builder, StartupSettings settings)
+    /// <summary>The application database opened at start (<see cref="AppDatabase"/>), its queries, and the shared key ring on PostgreSQL.</summary>
+    public static WebApplicationBuilder AddData(this WebApplicationBuilder builder, AppDatabase database)
     {
-        var connectionString = settings.ConnectionString is { Length: > 0 } configured
-            ? configured
-            : SqliteConnectionFactory.ForFile(Path.Combine(settings.DataDirectory, "newsletter.db"));
-        const string dialect = "Sqlite";
-        builder.Services.AddSingleton<IDbConnectionFactory>(new SqliteConnectionFactory(connectionString));
-        builder.Services.AddSingleton(SqlCatalog.Load(dialect));
-        builder.Services.AddSingleton(sp => new Migrator(sp.GetRequiredService<IDbConnectionFactory>(), dialect, sp.GetRequiredService<ILogger<Migrator>>()));
+        // A factory, not an instance, so the container disposes the connection pool with the app.
+        builder.Services.AddSingleton(_ => database.Connections);
+        builder.Services.AddSingleton(database.Sql);
+        builder.Services.AddSingleton(database);
         return builder;
     }
 
-    /// <summary>Turns on WAL (kept in the file) and applies pending migrations, before the server takes requests.</summary>
-    public static async Task MigrateDatabaseAsync(this WebApplication app)
-    {
-        var connections = app.Services.GetRequiredService<IDbConnectionFactory>();
-        await using (var connection = await connections.OpenAsync())
-        await using (var wal = connection.CreateCommand())
-        {
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            await wal.ExecuteNonQueryAsync();
-        }
+    public static IDbConnectionFactory CreateConnectionFactory(StartupSettings settings) =>
+        settings.Database.IsPostgres
+            ? new PostgresConnectionFactory(settings.ConnectionString!)
+            : new SqliteConnectionFactory(settings.ConnectionString is { Length: > 0 } configured
+                ? configured
+                : SqliteConnectionFactory.ForFile(Path.Combine(settings.DataDirectory, "newsletter.db")));
 
-        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+    /// <summary>Says which migrations this start applied, now that there is a logger.</summary>
+    public static void LogAppliedMigrations(this WebApplication app)
+    {
+        foreach (var version in app.Services.GetRequiredService<AppDatabase>().AppliedMigrations)
+        {
+            app.Logger.LogInformation("Applied database migration {Version}", version);
+        }
     }
 }

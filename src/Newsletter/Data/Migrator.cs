@@ -7,22 +7,29 @@ namespace Newsletter.Data;
 /// database has not seen yet, each in its own transaction, and records them in schema_migrations.
 /// Run at every start; running it twice changes nothing.
 /// </summary>
-public sealed class Migrator(IDbConnectionFactory connections, string dialect, ILogger<Migrator> logger)
+public sealed class Migrator(IDbConnectionFactory connections, ILogger<Migrator> logger)
 {
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    /// <returns>The versions this call applied.</returns>
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
     {
+        var applied = new List<string>();
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
-
-        foreach (var (version, sql) in Migrations(dialect))
+        await using (var create = await connections.BeginSerializedAsync(connection, WriteOrder.Schema, cancellationToken))
         {
-            // Checked inside the (write-locking) transaction: of two processes starting together,
+            // Under the lock too: PostgreSQL's IF NOT EXISTS is not safe against a second process creating the table at the same moment.
+            await connection.ExecuteAsync(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)", transaction: create);
+            await create.CommitAsync(cancellationToken);
+        }
+
+        foreach (var (version, sql) in Migrations(connections.Dialect))
+        {
+            // Checked inside the serialised transaction: of two processes starting together,
             // the second waits, then sees the migration applied and skips it.
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var applied = await connection.ExecuteScalarAsync<long>(
+            await using var transaction = await connections.BeginSerializedAsync(connection, WriteOrder.Schema, cancellationToken);
+            var seen = await connection.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM schema_migrations WHERE version = @version", new { version }, transaction);
-            if (applied > 0)
+            if (seen > 0)
             {
                 continue;
             }
@@ -34,7 +41,10 @@ public sealed class Migrator(IDbConnectionFactory connections, string dialect, I
                 transaction);
             await transaction.CommitAsync(cancellationToken);
             logger.LogInformation("Applied database migration {Version}", version);
+            applied.Add(version);
         }
+
+        return applied;
     }
 
     internal static IEnumerable<(string Version, string Sql)> Migrations(string dialect)

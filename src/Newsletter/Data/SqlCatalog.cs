@@ -21,6 +21,8 @@ public sealed class SqlCatalog
 
     public string Dialect { get; }
 
+    public IEnumerable<string> Names => queries.Keys;
+
     public string this[string name] =>
         queries.TryGetValue(name, out var sql)
             ? sql

@@ -16,21 +16,29 @@ public static class DeliveryExtensions
         builder.Services.AddSingleton<DeliveryThrottle>();
         // Scoped: one planner per job, so its window cache lives as long as one batch.
         builder.Services.AddScoped<DigestPlanner>();
+        builder.Services.AddSingleton<WindowCache>();
+        builder.Services.AddSingleton<PreparedInterests>();
         builder.Services.AddSingleton<PlanningWarmup>();
         builder.Services.AddTransient<InterestVectorsJob>();
         builder.Services.AddScoped<DigestRuns>();
         builder.Services.AddScoped<DeliveryBatchJob>();
+        builder.Services.AddScoped<DeliveryClaimer>();
+        builder.Services.AddScoped<ChunkSender>();
         builder.Services.AddScoped<DigestScheduleJob>();
         builder.Services.AddScoped<DeliverySupervisorJob>();
-        // Digest batches have a server of their own, one worker per SMTP connection: a large run can
-        // neither starve the confirmations and retries on the default queue nor open more connections.
-        builder.Services.AddHangfireServer(options =>
+        if (settings.JobServer.Server)
         {
-            options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:delivery";
-            options.Queues = [DeliveryBatchJob.DeliveryQueue];
-            options.WorkerCount = settings.Delivery.Connections;
-            options.SchedulePollingInterval = settings.Jobs.SchedulePollingInterval;
-        });
+            // Digest batches have a server of their own, one worker per SMTP connection: a large run can
+            // neither starve the confirmations and retries on the default queue nor open more connections.
+            builder.Services.AddHangfireServer(options =>
+            {
+                options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:delivery";
+                options.Queues = [DeliveryBatchJob.DeliveryQueue];
+                options.WorkerCount = settings.Delivery.Connections;
+                options.SchedulePollingInterval = settings.Jobs.SchedulePollingInterval;
+            });
+        }
+
         return builder;
     }
 

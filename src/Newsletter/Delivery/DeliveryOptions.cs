@@ -8,6 +8,17 @@ public sealed class DeliveryOptions
     /// <summary>Recipients per Hangfire batch job (one SMTP connection each).</summary>
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// Deliveries a batch job claims, plans and records together: one write transaction to claim and
+    /// one to record per chunk instead of several per message. After a crash, the uncertain
+    /// deliveries are at most one chunk per batch in flight.
+    /// </summary>
+    public int ChunkSize { get; set; } = 50;
+
+    /// <summary>The chunk to claim at this rate: at most ten seconds' worth of sending, so a claimed row is 'sending' only briefly.</summary>
+    public int ChunkFor(double messagesPerSecond) =>
+        messagesPerSecond > 0 ? (int)Math.Clamp(messagesPerSecond * 10, 1, ChunkSize) : ChunkSize;
+
     /// <summary>SMTP connections this process opens at once (batches beyond it wait their turn).</summary>
     public int Connections { get; set; } = 4;
 
@@ -16,6 +27,12 @@ public sealed class DeliveryOptions
 
     /// <summary>Attempts per delivery before a 4xx streak makes it failed.</summary>
     public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>
+    /// Times a batch job may throw (an error of ours or of the data, not a relay's reply) before its run
+    /// is marked failed with the reason; between them it waits <see cref="RetryDelays"/>.
+    /// </summary>
+    public int BatchAttempts { get; set; } = 5;
 
     /// <summary>Failures in a row (any delivery of the run) that pause the run.</summary>
     public int PauseAfterFailures { get; set; } = 25;
@@ -42,9 +59,11 @@ public sealed class DeliveryOptions
     public IEnumerable<string> Validate()
     {
         if (BatchSize is < 1 or > 10_000) yield return $"Delivery:BatchSize must be between 1 and 10000 (got {BatchSize}).";
+        if (ChunkSize is < 1 or > 1_000) yield return $"Delivery:ChunkSize must be between 1 and 1000 (got {ChunkSize}).";
         if (Connections is < 1 or > 64) yield return $"Delivery:Connections must be between 1 and 64 (got {Connections}).";
         if (MessagesPerSecond < 0) yield return $"Delivery:MessagesPerSecond must be 0 (no limit) or more (got {MessagesPerSecond}).";
         if (MaxAttempts is < 1 or > 100) yield return $"Delivery:MaxAttempts must be between 1 and 100 (got {MaxAttempts}).";
+        if (BatchAttempts is < 1 or > 100) yield return $"Delivery:BatchAttempts must be between 1 and 100 (got {BatchAttempts}).";
         if (PauseAfterFailures < 1) yield return $"Delivery:PauseAfterFailures must be at least 1 (got {PauseAfterFailures}).";
         if (Delays.Any(d => d <= TimeSpan.Zero)) yield return "Delivery:RetryDelays must hold positive durations.";
         if (SendingTimeout <= TimeSpan.Zero) yield return "Delivery:SendingTimeout must be positive.";

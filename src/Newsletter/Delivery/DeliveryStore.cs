@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Data.Common;
 using Dapper;
 using Newsletter.Data;
@@ -22,7 +23,7 @@ public sealed class DueDelivery
 }
 
 /// <summary>A stored entry as a digest shows it.</summary>
-public sealed class DigestEntryRow
+public class DigestEntryRow
 {
     public long Id { get; init; }
     public string Title { get; init; } = "";
@@ -42,15 +43,23 @@ public sealed class DigestEntryRow
     };
 }
 
+/// <summary>A digest's entry with the delivery it belongs to, when a chunk's digests are read at once.</summary>
+public sealed class ChunkEntryRow : DigestEntryRow
+{
+    public long DeliveryId { get; init; }
+}
+
+/// <summary>A claimed delivery with the entries planned for it.</summary>
+public sealed record PlannedDelivery(long DeliveryId, long SubscriberId, IReadOnlyList<DigestPick> Picks);
+
 /// <summary>The queries a batch job works with: leases, claims, the digest's content and the ledger.</summary>
 public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog sql)
 {
     private readonly string leaseBatch = sql["lease-batch"];
     private readonly string releaseBatch = sql["release-batch"];
     private readonly string batchRun = sql["get-batch-run"];
-    private readonly string nextDue = sql["next-due-delivery"];
-    private readonly string claim = sql["claim-delivery"];
-    private readonly string markSelected = sql["mark-delivery-selected"];
+    private readonly string markSelected = sql["mark-deliveries-selected"];
+    private readonly string markSent = sql["mark-deliveries-sent"];
     private readonly string finish = sql["finish-delivery"];
     private readonly string retryLater = sql["retry-delivery-later"];
     private readonly string nextRetry = sql["next-retry-in-batch"];
@@ -60,18 +69,29 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     private readonly string sentInWindow = sql["list-sent-in-window"];
     private readonly string runState = sql["get-run-state"];
     private readonly string renewLease = sql["renew-batch-lease"];
-    private readonly string insertDeliveryEntry = sql["insert-delivery-entry"];
-    private readonly string insertSentEntry = sql["insert-sent-entry"];
-    private readonly string advanceWindow = sql["advance-digest-window"];
+    private readonly string insertDeliveryEntries = sql["insert-delivery-entries"];
+    private readonly string insertSentEntries = sql["insert-sent-entries"];
+    private readonly string recordedEntries = sql["list-recorded-entries"];
+    private readonly string advanceWindows = sql["advance-digest-windows"];
     private readonly string deliveryEntries = sql["list-delivery-entries"];
     private readonly string entriesByIds = sql["list-entries-by-ids"];
-    private readonly string deliveryId = sql["get-delivery-id"];
+    private readonly string sentSample = sql["sample-sent-deliveries"];
     private readonly string upsertFeedback = sql["upsert-feedback"];
     private readonly string entryTitle = sql["get-sent-entry-title"];
     private readonly string startRun = sql["start-run"];
-    private readonly string recordSuccess = sql["record-run-success"];
-    private readonly string recordFailure = sql["record-run-failure"];
     private readonly string pauseRun = sql["pause-run"];
+    private readonly string listDue = sql["list-due-deliveries"];
+    private readonly string claimMany = sql["claim-deliveries"];
+    private readonly string release = sql["release-delivery"];
+    private readonly string entriesOfMany = sql["list-entries-of-deliveries"];
+    private readonly string sentInWindows = sql["list-sent-in-windows"];
+    private readonly string earliestEntry = sql["earliest-entry-of-delivery"];
+    private readonly string returnSent = sql["return-sent-entries"];
+    private readonly string rewindWindow = sql["rewind-digest-window"];
+    private readonly string addFailures = sql["add-run-failures"];
+    private readonly string batchFailure = sql["record-batch-failure"];
+    private readonly string failRun = sql["fail-run"];
+    private readonly string setFailures = sql["set-run-failures"];
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => connections.OpenAsync(cancellationToken);
 
@@ -84,12 +104,56 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
 
     public Task StartRunAsync(DbConnection c, long runId) => c.ExecuteAsync(startRun, new { Id = runId });
 
-    public Task<DueDelivery?> NextDueAsync(DbConnection c, long batchId, DateTime now) =>
-        c.QuerySingleOrDefaultAsync<DueDelivery>(nextDue, new { BatchId = batchId, Now = now });
+    public async Task<IReadOnlyList<DueDelivery>> DueAsync(DbConnection c, long batchId, DateTime now, int limit) =>
+        (await c.QueryAsync<DueDelivery>(listDue, new { BatchId = batchId, Now = now, Limit = limit })).AsList();
 
-    /// <returns>The claimed row as it is after the claim, or null when another worker has it.</returns>
-    public Task<DueDelivery?> ClaimAsync(DbTransaction tx, long deliveryId, DateTime now) =>
-        tx.Connection!.QuerySingleOrDefaultAsync<DueDelivery>(claim, new { Id = deliveryId, Now = now }, tx);
+    /// <returns>The rows this call moved to sending, as they are now; rows another worker holds are left out.</returns>
+    public async Task<IReadOnlyList<DueDelivery>> ClaimAsync(DbTransaction tx, IReadOnlyCollection<long> deliveryIds, DateTime now) =>
+        (await tx.Connection!.QueryAsync<DueDelivery>(claimMany, new { Ids = deliveryIds.ToArray(), Now = now }, tx)).AsList();
+
+    /// <summary>Claimed but never handed to the relay: queued again, the attempt not counted.</summary>
+    public Task ReleaseAsync(DbTransaction tx, IEnumerable<long> deliveryIds, DateTime now) =>
+        tx.Connection!.ExecuteAsync(release, deliveryIds.Select(id => new { Id = id, Now = now }), tx);
+
+    /// <summary>What each of these digests holds, in order, keyed by delivery.</summary>
+    public async Task<ILookup<long, DigestEntryRow>> EntriesOfAsync(DbConnection c, IReadOnlyCollection<long> deliveryIds) =>
+        (await c.QueryAsync<ChunkEntryRow>(entriesOfMany, new { Ids = deliveryIds.ToArray() })).ToLookup(r => r.DeliveryId, r => (DigestEntryRow)r);
+
+    /// <summary>The entries each subscriber was sent since <paramref name="start"/>, with their arrival (to cut each to their own window).</summary>
+    public async Task<ILookup<long, (long EntryId, DateTime ArrivedAt)>> SentInWindowsAsync(DbConnection c, IReadOnlyCollection<long> subscriberIds, DateTime start, DateTime cutoff) =>
+        (await c.QueryAsync<(long SubscriberId, long EntryId, DateTime ArrivedAt)>(sentInWindows, new { SubscriberIds = subscriberIds.ToArray(), Start = start, Cutoff = cutoff }))
+            .ToLookup(r => r.SubscriberId, r => (r.EntryId, r.ArrivedAt));
+
+    /// <summary>
+    /// A delivery that ended failed never reached the reader: its entries leave the ledger and the
+    /// subscriber's window reaches back to them, so their next digest can hold them.
+    /// </summary>
+    public async Task GiveBackEntriesAsync(DbTransaction tx, long deliveryId, long subscriberId)
+    {
+        var c = tx.Connection!;
+        if (await c.ExecuteScalarAsync<DateTime?>(earliestEntry, new { Id = deliveryId }, tx) is not { } earliest)
+        {
+            return;
+        }
+
+        // Windows are open at their start (arrived_at > start): a millisecond earlier takes the earliest in.
+        var start = DateTime.SpecifyKind(earliest, DateTimeKind.Utc) - TimeSpan.FromMilliseconds(1);
+        await c.ExecuteAsync(returnSent, new { Id = deliveryId, SubscriberId = subscriberId }, tx);
+        await c.ExecuteAsync(rewindWindow, new { SubscriberId = subscriberId, Start = start }, tx);
+    }
+
+    /// <summary>Adds a chunk's failures to the run's streak, or ends it at the failures after the chunk's last success.</summary>
+    public async Task<long> RecordStreakAsync(DbTransaction tx, long runId, bool anySuccess, int failures)
+    {
+        var c = tx.Connection!;
+        if (anySuccess)
+        {
+            await c.ExecuteAsync(setFailures, new { Id = runId, Count = failures }, tx);
+            return failures;
+        }
+
+        return failures == 0 ? 0 : await c.ExecuteScalarAsync<long>(addFailures, new { Id = runId, Count = failures }, tx);
+    }
 
     public async Task<IReadOnlyList<CandidateEntry>> WindowEntriesAsync(DbConnection c, DateTime start, DateTime cutoff, string model, DbTransaction? tx = null) =>
         (await c.QueryAsync<CandidateEntry>(windowEntries, new { Start = start, Cutoff = cutoff, Model = model }, tx)).AsList();
@@ -103,27 +167,40 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
         await c.ExecuteAsync(renewLease, new { Id = batchId, Owner = owner, Until = until }) == 1;
 
     /// <summary>
-    /// Records the sent-entries ledger, the digest's content and the subscriber's next window, in the
-    /// claim's transaction. An entry the ledger refuses (already sent) is left out of the digest.
+    /// Records the sent-entries ledger, each digest's content and each subscriber's next window, for a
+    /// whole chunk in the claim's transaction, in a handful of statements. An entry the ledger refuses
+    /// (another digest sent it meanwhile) is left out of the digest.
     /// </summary>
-    /// <returns>How many entries the digest holds.</returns>
-    public async Task<int> RecordSelectionAsync(DbTransaction tx, long deliveryId, long subscriberId, IReadOnlyList<DigestPick> picks, DateTime cutoff, DateTime now)
+    /// <returns>How many entries each delivery's digest holds.</returns>
+    public async Task<IReadOnlyDictionary<long, int>> RecordSelectionsAsync(DbTransaction tx, IReadOnlyList<PlannedDelivery> planned, DateTime cutoff, DateTime now)
     {
         var c = tx.Connection!;
-        var position = 0;
-        foreach (var pick in picks)
+        // One statement per kind of row for the whole chunk, its rows as a JSON array: on PostgreSQL a
+        // statement per row would be a round trip per row.
+        await c.ExecuteAsync(insertSentEntries, new
         {
-            var taken = await c.QuerySingleOrDefaultAsync<long?>(insertSentEntry, new { SubscriberId = subscriberId, pick.EntryId, DeliveryId = deliveryId, Now = now }, tx);
-            if (taken is not null)
-            {
-                await c.ExecuteAsync(insertDeliveryEntry, new { DeliveryId = deliveryId, pick.EntryId, Position = position++, pick.Score, pick.Reason }, tx);
-            }
-        }
-
-        await c.ExecuteAsync(advanceWindow, new { SubscriberId = subscriberId, Cutoff = cutoff }, tx);
-        await c.ExecuteAsync(markSelected, new { Id = deliveryId, Now = now }, tx);
-        return position;
+            Rows = JsonSerializer.Serialize(planned.SelectMany(p => p.Picks.Select(pick => new { s = p.SubscriberId, e = pick.EntryId, d = p.DeliveryId }))),
+            Now = now,
+        }, tx);
+        var recorded = (await c.QueryAsync<(long DeliveryId, long EntryId)>(recordedEntries, new
+        {
+            SubscriberIds = planned.Select(p => p.SubscriberId).Distinct().ToArray(),
+            DeliveryIds = planned.Select(p => p.DeliveryId).ToArray(),
+        }, tx)).ToHashSet();
+        var contents = planned.SelectMany(p => p.Picks.Where(pick => recorded.Contains((p.DeliveryId, pick.EntryId)))
+            .Select((pick, position) => new { d = p.DeliveryId, e = pick.EntryId, p = position, score = pick.Score, reason = pick.Reason })).ToList();
+        await c.ExecuteAsync(insertDeliveryEntries, new { Rows = JsonSerializer.Serialize(contents) }, tx);
+        await c.ExecuteAsync(advanceWindows, new { SubscriberIds = planned.Select(p => p.SubscriberId).ToArray(), Cutoff = cutoff }, tx);
+        await c.ExecuteAsync(markSelected, new { Ids = planned.Select(p => p.DeliveryId).ToArray(), Now = now }, tx);
+        var counts = contents.CountBy(e => e.d).ToDictionary();
+        return planned.ToDictionary(p => p.DeliveryId, p => counts.GetValueOrDefault(p.DeliveryId));
     }
+
+    /// <summary>A chunk's sent messages, in one statement.</summary>
+    public Task MarkSentAsync(DbTransaction tx, IReadOnlyCollection<(long DeliveryId, string? MessageId)> sent, DateTime now) =>
+        sent.Count == 0
+            ? Task.CompletedTask
+            : tx.Connection!.ExecuteAsync(markSent, new { Rows = JsonSerializer.Serialize(sent.Select(s => new { id = s.DeliveryId, message_id = s.MessageId })), Now = now }, tx);
 
     public async Task<IReadOnlyList<DigestEntryRow>> EntriesOfAsync(DbConnection c, long deliveryId) =>
         (await c.QueryAsync<DigestEntryRow>(deliveryEntries, new { DeliveryId = deliveryId })).AsList();
@@ -142,8 +219,9 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
             .ToList();
     }
 
-    public Task<long?> DeliveryIdAsync(DbConnection c, long runId, long subscriberId) =>
-        c.ExecuteScalarAsync<long?>(deliveryId, new { RunId = runId, SubscriberId = subscriberId });
+    /// <summary>Some sent deliveries of a run and their subscribers: the bench renders them again for its baseline.</summary>
+    public async Task<IReadOnlyList<(long DeliveryId, long SubscriberId)>> SentSampleAsync(DbConnection c, long runId, int count) =>
+        (await c.QueryAsync<(long, long)>(sentSample, new { RunId = runId, Count = count })).AsList();
 
     /// <returns>The title of an entry that was sent to this subscriber, else null.</returns>
     public async Task<string?> SentEntryTitleAsync(long subscriberId, long entryId, CancellationToken cancellationToken)
@@ -161,14 +239,17 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     public Task FinishAsync(DbConnection c, long deliveryId, string state, string? messageId, string? error, DateTime now, DbTransaction? tx = null) =>
         c.ExecuteAsync(finish, new { Id = deliveryId, State = state, MessageId = messageId, Error = error, Now = now }, tx);
 
-    public Task RetryLaterAsync(DbConnection c, long deliveryId, DateTime at, string error, DateTime now) =>
-        c.ExecuteAsync(retryLater, new { Id = deliveryId, At = at, Error = error, Now = now });
+    public Task RetryLaterAsync(DbConnection c, long deliveryId, DateTime at, string error, DateTime now, DbTransaction? tx = null) =>
+        c.ExecuteAsync(retryLater, new { Id = deliveryId, At = at, Error = error, Now = now }, tx);
 
     public Task<DateTime?> NextRetryAsync(DbConnection c, long batchId) => c.ExecuteScalarAsync<DateTime?>(nextRetry, new { BatchId = batchId });
 
-    public Task RecordSuccessAsync(DbConnection c, long runId) => c.ExecuteAsync(recordSuccess, new { Id = runId });
+    /// <returns>How many times the batch's job has now failed.</returns>
+    public Task<long> RecordBatchFailureAsync(DbConnection c, long batchId, string error) =>
+        c.ExecuteScalarAsync<long>(batchFailure, new { Id = batchId, Error = error });
 
-    public Task<long> RecordFailureAsync(DbConnection c, long runId) => c.ExecuteScalarAsync<long>(recordFailure, new { Id = runId });
+    public Task FailRunAsync(DbConnection c, long runId, string reason, DateTime now) =>
+        c.ExecuteAsync(failRun, new { Id = runId, Reason = reason, Now = now });
 
     public Task PauseAsync(DbConnection c, long runId, string reason) => c.ExecuteAsync(pauseRun, new { Id = runId, Reason = reason });
 

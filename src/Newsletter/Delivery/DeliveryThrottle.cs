@@ -1,59 +1,111 @@
-using System.Threading.RateLimiting;
+using Hangfire;
 using Microsoft.Extensions.Options;
 
 namespace Newsletter.Delivery;
 
 /// <summary>
-/// The relay's limits in this process: at most <see cref="DeliveryOptions.Connections"/> SMTP
-/// connections at once, and one token bucket for messages a second shared by every batch (not one
-/// per worker, which would multiply the rate by the worker count).
+/// The relay's limits, shared by every process on the database: <see cref="DeliveryOptions.Connections"/>
+/// SMTP connections and <see cref="DeliveryOptions.MessagesPerSecond"/> in all. Each process takes an
+/// equal share (at least one connection), counting the live delivery servers in Hangfire's storage every
+/// 30 seconds; within a process, one pacing clock is shared by every batch, not one per worker.
+/// A process that joins or leaves changes the shares within half a minute.
 /// </summary>
-public sealed class DeliveryThrottle : IDisposable
+public sealed class DeliveryThrottle(IOptions<DeliveryOptions> options, JobStorage storage, TimeProvider clock, ILogger<DeliveryThrottle> logger)
 {
-    private readonly SemaphoreSlim connections;
-    private readonly TokenBucketRateLimiter? messages;
+    private static readonly TimeSpan Recount = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AliveWithin = TimeSpan.FromMinutes(1);
+    private readonly DeliveryOptions delivery = options.Value;
+    private readonly Lock gate = new();
+    private int servers = 1;
+    private DateTime countedAt = DateTime.MinValue;
+    private int openConnections;
+    private DateTime nextMessageAt = DateTime.MinValue;
 
-    public DeliveryThrottle(IOptions<DeliveryOptions> options)
-    {
-        var o = options.Value;
-        connections = new SemaphoreSlim(o.Connections, o.Connections);
-        if (o.MessagesPerSecond > 0)
-        {
-            var perTick = Math.Max(1, (int)Math.Round(o.MessagesPerSecond / 10));
-            messages = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = perTick,
-                TokensPerPeriod = perTick,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(perTick / o.MessagesPerSecond),
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                AutoReplenishment = true,
-            });
-        }
-    }
+    /// <summary>This process's share of the rate, in messages a second; 0 for no limit.</summary>
+    public double MessagesPerSecond => delivery.MessagesPerSecond / Servers();
+
+    /// <summary>This process's share of the connections.</summary>
+    public int Connections => Math.Max(1, delivery.Connections / Servers());
 
     public async Task<IDisposable> ConnectionAsync(CancellationToken cancellationToken)
     {
-        await connections.WaitAsync(cancellationToken);
-        return new Release(connections);
-    }
-
-    public async Task MessageAsync(CancellationToken cancellationToken)
-    {
-        if (messages is not null)
+        while (true)
         {
-            using var lease = await messages.AcquireAsync(1, cancellationToken);
+            lock (gate)
+            {
+                if (openConnections < Connections)
+                {
+                    openConnections++;
+                    return new Release(this);
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
         }
     }
 
-    public void Dispose()
+    /// <summary>Waits for this message's turn: messages leave evenly spaced at this process's share of the rate.</summary>
+    public async Task MessageAsync(CancellationToken cancellationToken)
     {
-        connections.Dispose();
-        messages?.Dispose();
+        var rate = MessagesPerSecond;
+        if (rate <= 0)
+        {
+            return;
+        }
+
+        TimeSpan wait;
+        lock (gate)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var at = nextMessageAt > now ? nextMessageAt : now;
+            nextMessageAt = at + TimeSpan.FromSeconds(1 / rate);
+            wait = at - now;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, clock, cancellationToken);
+        }
     }
 
-    private sealed class Release(SemaphoreSlim semaphore) : IDisposable
+    private int Servers()
     {
-        public void Dispose() => semaphore.Release();
+        var now = clock.GetUtcNow().UtcDateTime;
+        lock (gate)
+        {
+            if (now - countedAt < Recount)
+            {
+                return servers;
+            }
+
+            countedAt = now;
+        }
+
+        try
+        {
+            var alive = storage.GetMonitoringApi().Servers()
+                .Count(s => s.Queues.Contains(DeliveryBatchJob.DeliveryQueue) && s.Heartbeat is { } beat && now - beat < AliveWithin);
+            lock (gate)
+            {
+                servers = Math.Max(1, alive);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Could not count the delivery servers; keeping the share of {Servers}", servers);
+        }
+
+        return servers;
+    }
+
+    private sealed class Release(DeliveryThrottle throttle) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (throttle.gate)
+            {
+                throttle.openConnections--;
+            }
+        }
     }
 }

@@ -13,6 +13,10 @@ public sealed class DigestComposer(EmailComposer composer, SubscriberTokens toke
 {
     public const int SummaryLength = 260;
 
+    /// <summary>Each entry's author line and summary, made once: a run sends the same entries to thousands of subscribers.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long Id, string Authors, string Abstract), (string Authors, string Summary)> shown = new();
+    private int shownCount;
+
     /// <param name="deliveryId">When given, the Message-ID is derived from it, so every attempt of one
     /// delivery carries the same id and receivers can recognise a repeat.</param>
     public async Task<MimeMessage> ComposeAsync(Subscriber subscriber, IReadOnlyList<DigestEntryRow> entries, long? deliveryId = null)
@@ -21,15 +25,15 @@ public sealed class DigestComposer(EmailComposer composer, SubscriberTokens toke
         var unsubscribe = urls.Unsubscribe(tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id, subscriber.TokenVersion));
         var model = new DigestEmail(
             EmailAddress.ForDisplay(subscriber.Email),
-            entries.Select(e => new DigestEmailEntry(
-                e.Title,
-                e.Url,
-                Authors(e.Authors),
-                Summary(e.Abstract),
-                e.Reason,
-                e.Upvotes,
-                $"{urls.BaseUrl}/feedback/{feedback}?entry={e.Id}&vote=up",
-                $"{urls.BaseUrl}/feedback/{feedback}?entry={e.Id}&vote=down")).ToList(),
+            entries.Select(e => (Entry: e, Shown: Shown(e))).Select(x => new DigestEmailEntry(
+                x.Entry.Title,
+                x.Entry.Url,
+                x.Shown.Authors,
+                x.Shown.Summary,
+                x.Entry.Reason,
+                x.Entry.Upvotes,
+                $"{urls.BaseUrl}/feedback/{feedback}?entry={x.Entry.Id}&vote=up",
+                $"{urls.BaseUrl}/feedback/{feedback}?entry={x.Entry.Id}&vote=down")).ToList(),
             urls.Preferences(tokens.Create(TokenPurpose.Preferences, subscriber.Id, subscriber.TokenVersion)),
             unsubscribe,
             subscriber.Frequency == "weekly" ? "weekly" : "daily");
@@ -43,6 +47,20 @@ public sealed class DigestComposer(EmailComposer composer, SubscriberTokens toke
         }
 
         return message;
+    }
+
+    private (string Authors, string Summary) Shown(DigestEntryRow entry)
+    {
+        // Keyed by the text too: a new version of an entry changes it under the same id.
+        return shown.GetOrAdd((entry.Id, entry.Authors, entry.Abstract), _ =>
+        {
+            if (Interlocked.Increment(ref shownCount) % 20_000 == 0)
+            {
+                shown.Clear(); // a bound, not a policy: the next digests fill it again
+            }
+
+            return (Authors(entry.Authors), Summary(entry.Abstract));
+        });
     }
 
     /// <summary>"A, B, C et al." — enough to recognise a paper without a wall of names.</summary>

@@ -52,7 +52,7 @@ public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog 
     /// scheduled runs, each subscriber's slot), so a crash leaves either the whole run or none of it.
     /// </summary>
     /// <remarks>
-    /// The cutoff is read after BEGIN IMMEDIATE: an entry import that commits after this run was
+    /// The cutoff is read under the arrivals lock (<see cref="WriteOrder.EntryArrivals"/>): an entry import that commits after this run was
     /// created also took its arrival time after, so it can never land behind the cutoff unseen.
     /// A scheduled recipient is included only if this transaction is the one that takes their slot.
     /// </remarks>
@@ -60,7 +60,7 @@ public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog 
         string kind, IReadOnlyList<(long SubscriberId, DateTime? Slot)> recipients, int batchSize, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await using var tx = await connections.BeginSerializedAsync(connection, WriteOrder.EntryArrivals, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var taken = new List<long>();
         foreach (var (subscriberId, slot) in recipients)

@@ -46,6 +46,7 @@ public static class DigestSelector
     [ThreadStatic]
     private static ScoreSheet? Sheet;
 
+    /// <param name="byPopularity">The candidates by upvotes, most first (then by id), when the caller keeps them sorted for many subscribers.</param>
     /// <param name="scoreLimit">
     /// Only the first this many candidates can be picked, and only they are scored: the planner lists
     /// a window newest first and passes how many arrived after the subscriber's last digest.
@@ -53,14 +54,16 @@ public static class DigestSelector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<DigestPick> Select(
         IReadOnlyList<CandidateEntry> candidates, IReadOnlySet<long> allowed, IReadOnlyList<InterestItem> items,
-        IMatchingCorpus corpus, DigestOptions options, ReaderProfile? profile = null, int scoreLimit = int.MaxValue)
+        IMatchingCorpus corpus, DigestOptions options, ReaderProfile? profile = null, int scoreLimit = int.MaxValue,
+        IReadOnlyList<CandidateEntry>? byPopularity = null)
     {
         // Held back: entries already sent (not allowed) and near-duplicates of an entry the subscriber disliked.
         bool IsOpen(CandidateEntry c) => allowed.Contains(c.Id) && profile?.ResemblesDisliked(c.Vector ?? []) is null;
 
+        IReadOnlyList<CandidateEntry> Popular() => byPopularity ??= ByPopularity(candidates);
         if (items.Count == 0)
         {
-            return candidates.Where(IsOpen).OrderByDescending(c => c.Upvotes).ThenBy(c => c.Id).Take(options.MaxEntries)
+            return Popular().Where(IsOpen).Take(options.MaxEntries)
                 .Select(c => new DigestPick(c.Id, 0, c.Upvotes > 0 ? "Popular" : "New this time"))
                 .ToList();
         }
@@ -116,13 +119,16 @@ public static class DigestSelector
         }
 
         if (picks.Count > 0 && options.TrendingSlot
-            && candidates.Where(c => c.Upvotes > 0 && !taken.Contains(c.Id) && IsOpen(c)).OrderByDescending(c => c.Upvotes).ThenBy(c => c.Id).FirstOrDefault() is { } trending)
+            && Popular().TakeWhile(c => c.Upvotes > 0).FirstOrDefault(c => !taken.Contains(c.Id) && IsOpen(c)) is { } trending)
         {
             picks.Add(new DigestPick(trending.Id, 0, "Trending"));
         }
 
         return picks;
     }
+
+    public static IReadOnlyList<CandidateEntry> ByPopularity(IEnumerable<CandidateEntry> candidates) =>
+        candidates.OrderByDescending(c => c.Upvotes).ThenBy(c => c.Id).ToList();
 
     /// <summary>What put the entry over the threshold: the interest it matched, or, when that alone fell short, the ratings.</summary>
     private static string ReasonFor(InterestItem? clearedByItself, ReaderProfile? profile, RatedEntry? nearestLiked)

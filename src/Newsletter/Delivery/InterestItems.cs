@@ -8,14 +8,18 @@ namespace Newsletter.Delivery;
 /// <summary>A subscriber's interest items: each chosen topic (name, description, keywords) and each interest line.</summary>
 public static class InterestItems
 {
-    public static IReadOnlyList<InterestItem> For(SubscriberSettings settings, IReadOnlyDictionary<string, Topic> topics)
+    public static IReadOnlyList<InterestItem> For(SubscriberSettings settings, IReadOnlyDictionary<string, Topic> topics) =>
+        For(settings, topics.ToDictionary(t => t.Key, t => ForTopic(t.Value), StringComparer.Ordinal));
+
+    /// <param name="topicItems">Each topic's item by slug, built once for many subscribers.</param>
+    public static IReadOnlyList<InterestItem> For(SubscriberSettings settings, IReadOnlyDictionary<string, InterestItem> topicItems)
     {
         var items = new List<InterestItem>();
         foreach (var slug in settings.Topics)
         {
-            if (topics.TryGetValue(slug, out var topic))
+            if (topicItems.TryGetValue(slug, out var topic))
             {
-                items.Add(ForTopic(topic));
+                items.Add(topic);
             }
         }
 

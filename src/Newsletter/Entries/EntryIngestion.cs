@@ -31,9 +31,9 @@ public sealed class EntryIngestion(EntryStore entries, IBackgroundJobClient jobs
 
         int created = 0, updated = 0, duplicates = 0;
         await using var connection = await entries.OpenAsync(cancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        // Taken under the write lock (BEGIN IMMEDIATE), so arrival times follow commit order and no
-        // entry can arrive "before" the cutoff of a digest run that was committed ahead of it.
+        await using var tx = await entries.BeginArrivalsAsync(connection, cancellationToken);
+        // Taken under the arrivals lock, so arrival times follow commit order and no entry can
+        // arrive "before" the cutoff of a digest run that was committed ahead of it.
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var entry in valid)
         {

@@ -18,6 +18,10 @@ public sealed class EntryStore(IDbConnectionFactory connections, SqlCatalog sql)
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => connections.OpenAsync(cancellationToken);
 
+    /// <summary>The transaction arrivals are written in: ordered against digest-run cutoffs (<see cref="WriteOrder.EntryArrivals"/>).</summary>
+    public Task<DbTransaction> BeginArrivalsAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
+        connections.BeginSerializedAsync(connection, WriteOrder.EntryArrivals, cancellationToken);
+
     public async Task<EntryOutcome> UpsertAsync(DbTransaction tx, EntryInput entry, string source, DateTime now)
     {
         var connection = tx.Connection!;

@@ -16,6 +16,7 @@ public static class RecurringJobs
     {
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<SubscriptionHousekeepingJob>("subscription-housekeeping", j => j.RunAsync(CancellationToken.None), Cron.Hourly());
+        jobs.AddOrUpdate<ConfirmationSweepJob>("confirmation-sweep", j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
         try
         {
             jobs.AddOrUpdate<DigestScheduleJob>("digest-schedule", j => j.RunAsync(CancellationToken.None), settings.Delivery.ScheduleCron);
@@ -39,6 +40,7 @@ public static class RecurringJobs
         // Once at every start too: a crash may have left rows in 'sending' and batches without a worker.
         var background = app.Services.GetRequiredService<IBackgroundJobClient>();
         background.Enqueue<DeliverySupervisorJob>(j => j.RunAsync(CancellationToken.None));
+        background.Enqueue<ConfirmationSweepJob>(j => j.RunAsync(CancellationToken.None));
         // Entries that arrived while a round of embedding was cut short get their vectors.
         if (settings.Matching.Mode != Matching.MatchingMode.Lexical)
         {

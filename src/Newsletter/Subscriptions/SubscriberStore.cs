@@ -12,6 +12,10 @@ public sealed class SubscriberStore(IDbConnectionFactory connections, SqlCatalog
 {
     private readonly string insertIfNew = sql["insert-subscriber-if-new"];
     private readonly string findByEmail = sql["find-subscriber-by-email"];
+    private readonly string lockByEmail = sql["lock-subscriber-by-email"];
+    private readonly string listByIds = sql["list-subscribers-by-ids"];
+    private readonly string listTopicSlugsOf = sql["list-topic-slugs-of-subscribers"];
+    private readonly string listInterestsOf = sql["list-interests-of-subscribers"];
     private readonly string getById = sql["get-subscriber"];
     private readonly string listTopicSlugs = sql["list-subscriber-topic-slugs"];
     private readonly string listInterests = sql["list-subscriber-interests"];
@@ -27,10 +31,14 @@ public sealed class SubscriberStore(IDbConnectionFactory connections, SqlCatalog
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => connections.OpenAsync(cancellationToken);
 
-    /// <summary>Finds the subscriber with this normalised address, creating a pending one if there is none.</summary>
+    /// <summary>
+    /// Finds the subscriber with this normalised address, creating a pending one if there is none, and
+    /// holds their row until the transaction ends: requests for one address are counted one at a time.
+    /// </summary>
     public async Task<Subscriber> FindOrCreatePendingAsync(DbTransaction tx, string email, DateTime now)
     {
         await tx.Connection!.ExecuteAsync(insertIfNew, new { Email = email, Now = now }, tx);
+        await tx.Connection!.ExecuteAsync(lockByEmail, new { Email = email }, tx);
         return await tx.Connection!.QuerySingleAsync<Subscriber>(findByEmail, new { Email = email }, tx);
     }
 
@@ -48,6 +56,18 @@ public sealed class SubscriberStore(IDbConnectionFactory connections, SqlCatalog
 
     public Task<Subscriber?> GetAsync(DbConnection connection, long id, DbTransaction? tx = null) =>
         connection.QuerySingleOrDefaultAsync<Subscriber>(getById, new { Id = id }, tx);
+
+    public async Task<IReadOnlyList<Subscriber>> ListByIdsAsync(DbConnection connection, IReadOnlyCollection<long> ids, DbTransaction? tx = null) =>
+        (await connection.QueryAsync<Subscriber>(listByIds, new { Ids = ids.ToArray() }, tx)).AsList();
+
+    /// <summary>The topics and interest lines of many subscribers, in two queries.</summary>
+    public async Task<IReadOnlyDictionary<long, SubscriberSettings>> SettingsOfAsync(DbConnection connection, IReadOnlyCollection<long> ids)
+    {
+        var parameters = new { Ids = ids.ToArray() };
+        var topics = (await connection.QueryAsync<(long SubscriberId, string Value)>(listTopicSlugsOf, parameters)).ToLookup(r => r.SubscriberId, r => r.Value);
+        var interests = (await connection.QueryAsync<(long SubscriberId, string Value)>(listInterestsOf, parameters)).ToLookup(r => r.SubscriberId, r => r.Value);
+        return ids.Distinct().ToDictionary(id => id, id => new SubscriberSettings(topics[id].ToList(), interests[id].ToList()));
+    }
 
     public async Task<SubscriberSettings> GetSettingsAsync(long id, CancellationToken cancellationToken = default)
     {
@@ -67,7 +87,7 @@ public sealed class SubscriberStore(IDbConnectionFactory connections, SqlCatalog
             preferences.Frequency,
             preferences.DeliveryHour,
             preferences.TimeZone,
-            Paused = preferences.Paused ? 1 : 0,
+            preferences.Paused,
             Now = now,
         }, tx);
 

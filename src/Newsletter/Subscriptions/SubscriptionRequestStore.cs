@@ -19,6 +19,8 @@ public sealed record ClientInfo(string? Ip, string? UserAgent)
 /// <summary>Subscription requests, the consent trail and the per-address mail log.</summary>
 public sealed class SubscriptionRequestStore(SqlCatalog sql)
 {
+    private readonly string listUnmailed = sql["list-unmailed-requests"];
+    private readonly string markSwept = sql["mark-request-swept"];
     private readonly string insertRequest = sql["insert-subscription-request"];
     private readonly string getRequest = sql["get-subscription-request"];
     private readonly string markConfirmed = sql["mark-subscription-request-confirmed"];
@@ -57,6 +59,14 @@ public sealed class SubscriptionRequestStore(SqlCatalog sql)
     }
 
     /// <returns>true when this call is the first to record the email as sent.</returns>
+    /// <summary>Open requests created in the span whose confirmation never went out and was never swept.</summary>
+    public async Task<IReadOnlyList<(long Id, long SubscriberId)>> UnmailedAsync(DbConnection connection, DateTime createdAfter, DateTime createdBefore) =>
+        (await connection.QueryAsync<(long, long)>(listUnmailed, new { NotBefore = createdAfter, Before = createdBefore })).AsList();
+
+    /// <returns>True when this call is the one that swept the request.</returns>
+    public async Task<bool> MarkSweptAsync(DbConnection connection, long requestId, DateTime now) =>
+        await connection.ExecuteAsync(markSwept, new { Id = requestId, Now = now }) == 1;
+
     public async Task<bool> MarkEmailSentAsync(DbConnection connection, long requestId, DateTime now) =>
         await connection.ExecuteAsync(markEmailSent, new { Id = requestId, Now = now }) == 1;
 

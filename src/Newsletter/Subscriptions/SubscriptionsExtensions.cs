@@ -19,6 +19,7 @@ public static class SubscriptionsExtensions
         builder.Services.AddScoped<SubscriptionService>();
         builder.Services.AddScoped<SubscriptionEmailJobs>();
         builder.Services.AddScoped<SubscriptionHousekeepingJob>();
+        builder.Services.AddScoped<ConfirmationSweepJob>();
         builder.Services.AddSubscriptionRateLimits(settings.RateLimiting);
         return builder;
     }

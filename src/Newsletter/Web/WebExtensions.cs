@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Newsletter.Admin;
@@ -11,10 +12,19 @@ public static class WebExtensions
     public static WebApplicationBuilder AddWeb(this WebApplicationBuilder builder, StartupSettings settings, GeneratedSecrets secrets)
     {
         // Antiforgery tokens are encrypted with these keys: keep them with the data, so a restart
-        // (or a second instance on the same data directory) still accepts forms already on screen.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Newsletter")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
+        // (or another process on the same data) still accepts forms already on screen. On PostgreSQL
+        // the processes may run on several machines: the key ring lives in the database.
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("Newsletter");
+        if (settings.Database.IsPostgres)
+        {
+            builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, services) =>
+                options.XmlRepository = ActivatorUtilities.CreateInstance<Data.DatabaseXmlRepository>(services));
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
+        }
+
         // The options were bound and checked once, in StartupSettings; services get those very instances.
         builder.Services.AddSingleton(Options.Create(settings.Newsletter));
         builder.Services.AddSingleton(TimeProvider.System);

@@ -113,6 +113,42 @@ public sealed class DigestDeliveryTests
     }
 
     [Fact]
+    public async Task ADeliveryThatEndsFailed_GivesItsEntriesBackToTheNextDigest()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Delivery:MaxAttempts"] = "1" });
+        await app.SubscribeAndConfirmAsync("coder@example.org", ["code-models"]);
+        await PostEntriesAsync(app, DigestTestData.FirstDay);
+        app.Smtp!.TemporaryFailuresLeft = 1;
+
+        var failed = await RunAsync(app);
+        Assert.Equal((1, 0), (failed.GetProperty("failed").GetInt32(), failed.GetProperty("sent").GetInt32()));
+        Assert.Empty(Digests(app, "coder@example.org"));
+
+        var next = await RunAsync(app);
+        Assert.Equal(1, next.GetProperty("sent").GetInt32());
+        var digest = Assert.Single(Digests(app, "coder@example.org"));
+        Assert.Contains("Program synthesis with large code models", digest.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ABatchJobThatKeepsFailing_GivesUpAfterItsAttempts_AndMarksTheRunFailedWithTheReason()
+    {
+        await using var app = await TestApp.StartAsync(new(FastRetries) { ["Delivery:BatchAttempts"] = "3" });
+        await app.SubscribeAndConfirmAsync("stuck@example.org", ["code-models"]);
+        await PostEntriesAsync(app, DigestTestData.FirstDay);
+        app.Execute("DROP TABLE feedback"); // planning reads the thumbs: every attempt of the batch now throws
+
+        var run = await RunAsync(app, until: "failed", seconds: 40);
+
+        var reason = run.GetProperty("pausedReason").GetString();
+        Assert.Contains("failed 3 times", reason, StringComparison.Ordinal);
+        Assert.Contains("feedback", reason, StringComparison.Ordinal);
+        Assert.Empty(Digests(app, "stuck@example.org"));
+        await Task.Delay(3000);
+        Assert.Equal("failed", (await WaitForRunAsync(app, run.GetProperty("id").GetInt64(), "failed")).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task ARelayThatAnswers550_MarksTheSubscriberBounced_AndNoMoreMailGoesToThem()
     {
         await using var app = await TestApp.StartAsync();

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Newsletter.Tests.Infrastructure;
 
 namespace Newsletter.Tests.Delivery;
@@ -114,12 +113,9 @@ public sealed class RelevanceDeliveryTests
 
     private static byte[] VectorOf(TestApp app, string sourceId)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(app.DataDirectory, "newsletter.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT v.vector FROM entry_embeddings v JOIN entries e ON e.id = v.entry_id WHERE e.source_key LIKE '%' || $id || '%'";
-        command.Parameters.AddWithValue("$id", sourceId.Split('v')[0]);
-        return command.ExecuteScalar() as byte[] ?? [];
+        return app.Database.Scalar<byte[]>(
+            "SELECT v.vector FROM entry_embeddings v JOIN entries e ON e.id = v.entry_id WHERE e.source_key LIKE '%' || @Id || '%'",
+            new { Id = sourceId.Split('v')[0] }) ?? [];
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)

@@ -5,12 +5,18 @@ namespace Newsletter.Tests.Entries;
 
 /// <summary>The verb builds the service itself (as `dotnet run -- import` does), so no TestApp runs beside it.</summary>
 [Collection(AppCollection.Name)]
-public sealed class ImportVerbTests : IDisposable
+public sealed class ImportVerbTests : IAsyncLifetime
 {
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "newsletter-tests", Guid.NewGuid().ToString("N"));
     private readonly string files = Path.Combine(Path.GetTempPath(), "newsletter-tests", Guid.NewGuid().ToString("N"));
 
-    public ImportVerbTests() => Directory.CreateDirectory(files);
+    private TestDatabase database = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(files);
+        database = await TestDatabase.CreateAsync(dataDirectory);
+    }
 
     [Fact]
     public async Task Import_LoadsAJsonlFile_ThenAHuggingFaceJsonFile_Deduplicating()
@@ -36,8 +42,8 @@ public sealed class ImportVerbTests : IDisposable
         (code, output, _) = await RunAsync(hf);
         Assert.Equal(0, code);
         Assert.Contains("\"created\":1,\"updated\":0,\"duplicates\":1", output, StringComparison.Ordinal);
-        Assert.Equal(3, TestApp.CountRows(dataDirectory, "entries"));
-        Assert.Equal(1, TestApp.CountRows(dataDirectory, "entries WHERE source_key = 'arxiv:2402.00002' AND upvotes = 9"));
+        Assert.Equal(3, database.CountRows("entries"));
+        Assert.Equal(1, database.CountRows("entries WHERE source_key = 'arxiv:2402.00002' AND upvotes = 9"));
     }
 
     [Fact]
@@ -51,7 +57,8 @@ public sealed class ImportVerbTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("broken.jsonl:3", error, StringComparison.Ordinal);
         Assert.Contains("Nothing was imported", error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(dataDirectory, "newsletter.db")) && TestApp.CountRows(dataDirectory, "entries") > 0);
+        // The verb stops before it opens the database: no schema, let alone entries.
+        Assert.False(database.TableExists("entries"));
     }
 
     [Fact]
@@ -75,7 +82,7 @@ public sealed class ImportVerbTests : IDisposable
         Console.SetError(error);
         try
         {
-            var code = await ImportVerb.RunAsync([file, "--Newsletter:DataDirectory", dataDirectory, "--Admin:ApiKey", TestApp.AdminKey]);
+            var code = await ImportVerb.RunAsync([file, "--Newsletter:DataDirectory", dataDirectory, "--Admin:ApiKey", TestApp.AdminKey, .. database.Arguments]);
             return (code, output.ToString(), error.ToString());
         }
         finally
@@ -85,9 +92,9 @@ public sealed class ImportVerbTests : IDisposable
         }
     }
 
-    public void Dispose()
+    public async Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await database.DisposeAsync();
         foreach (var folder in new[] { dataDirectory, files })
         {
             if (Directory.Exists(folder))

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,24 +12,31 @@ using MimeKit;
 namespace Newsletter.Tests.Infrastructure;
 
 /// <summary>
-/// The whole service, started for real: Kestrel on 127.0.0.1 port 0, SQLite files and Hangfire in
-/// a fresh temp folder, mail to an in-process <see cref="TestSmtpServer"/> (or to the built-in
+/// The whole service, started for real: Kestrel on 127.0.0.1 port 0, a fresh temp folder, a fresh
+/// database (<see cref="TestDatabase"/>: SQLite files there, or a PostgreSQL database of its own), mail to an in-process <see cref="TestSmtpServer"/> (or to the built-in
 /// catcher with <c>useMailCatcher</c>). Every log line is kept so tests can check what was logged.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789";
     private readonly Dictionary<string, string?> settings;
+    private readonly ProcessRole role;
+    private readonly bool ownsDatabaseAndSmtp;
     private WebApplication? app;
 
-    private TestApp(string dataDirectory, Dictionary<string, string?> settings, TestSmtpServer? smtp)
+    private TestApp(string dataDirectory, TestDatabase database, Dictionary<string, string?> settings, TestSmtpServer? smtp, ProcessRole role, bool ownsDatabaseAndSmtp)
     {
         DataDirectory = dataDirectory;
+        Database = database;
         this.settings = settings;
         Smtp = smtp;
+        this.role = role;
+        this.ownsDatabaseAndSmtp = ownsDatabaseAndSmtp;
     }
 
     public string DataDirectory { get; }
+
+    public TestDatabase Database { get; }
 
     public TestSmtpServer? Smtp { get; }
 
@@ -42,11 +48,28 @@ public sealed class TestApp : IAsyncDisposable
 
     public ConcurrentQueue<string> Logs { get; } = new();
 
-    public static async Task<TestApp> StartAsync(Dictionary<string, string?>? overrides = null, bool useMailCatcher = false)
+    /// <param name="postgres">Force a provider for this test; by default the run's (<see cref="TestDatabase.RunOnPostgres"/>).</param>
+    public static Task<TestApp> StartAsync(Dictionary<string, string?>? overrides = null, bool useMailCatcher = false, bool? postgres = null) =>
+        StartAsync(overrides, useMailCatcher, postgres, sharedWith: null, ProcessRole.Serve);
+
+    /// <summary>The service on a database the test made (in a PostgreSQL cluster of its own, say); the app disposes it.</summary>
+    public static Task<TestApp> StartOnAsync(TestDatabase database, Dictionary<string, string?>? overrides = null) =>
+        StartAsync(overrides, useMailCatcher: false, postgres: null, sharedWith: null, ProcessRole.Serve, database);
+
+    /// <summary>
+    /// Another process on the same database and mail server as <paramref name="peer"/> (which keeps
+    /// owning them), with a data directory of its own, as a second machine would have.
+    /// </summary>
+    public static Task<TestApp> StartPeerAsync(TestApp peer, ProcessRole role, Dictionary<string, string?>? overrides = null) =>
+        StartAsync(overrides, useMailCatcher: false, postgres: null, sharedWith: peer, role);
+
+    private static async Task<TestApp> StartAsync(
+        Dictionary<string, string?>? overrides, bool useMailCatcher, bool? postgres, TestApp? sharedWith, ProcessRole role, TestDatabase? given = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "newsletter-tests", Guid.NewGuid().ToString("N"));
-        var smtp = useMailCatcher ? null : new TestSmtpServer();
-        var settings = new Dictionary<string, string?>
+        var database = given ?? sharedWith?.Database ?? await TestDatabase.CreateAsync(dataDirectory, postgres);
+        var smtp = sharedWith is not null ? sharedWith.Smtp : useMailCatcher ? null : new TestSmtpServer();
+        var settings = new Dictionary<string, string?>(database.Settings)
         {
             ["Newsletter:DataDirectory"] = dataDirectory,
             ["Admin:ApiKey"] = AdminKey,
@@ -69,16 +92,21 @@ public sealed class TestApp : IAsyncDisposable
             settings[key] = value;
         }
 
-        var testApp = new TestApp(dataDirectory, settings, smtp);
+        var testApp = new TestApp(dataDirectory, database, settings, smtp, role, ownsDatabaseAndSmtp: sharedWith is null);
         try
         {
             await testApp.StartAppAsync();
         }
         catch
         {
-            if (smtp is not null)
+            if (sharedWith is null)
             {
-                await smtp.DisposeAsync();
+                if (smtp is not null)
+                {
+                    await smtp.DisposeAsync();
+                }
+
+                await database.DisposeAsync();
             }
 
             throw;
@@ -103,7 +131,7 @@ public sealed class TestApp : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.AddProvider(new ListLoggerProvider(Logs));
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        });
+        }, role);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
@@ -159,28 +187,11 @@ public sealed class TestApp : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("status").GetString();
     }
 
-    /// <summary>Runs one SQL statement straight on the SQLite file (to age rows, say).</summary>
-    public void Execute(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "newsletter.db")}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    /// <summary>Runs one SQL statement straight on the database (to age rows, say).</summary>
+    public void Execute(string sql) => Database.Execute(sql);
 
-    /// <summary>Counts rows straight from the SQLite file, to prove what was (not) stored.</summary>
-    public long CountRows(string table) => CountRows(DataDirectory, table);
-
-    /// <summary>Counts rows in the database of any data directory (for verbs, which run without a TestApp).</summary>
-    public static long CountRows(string dataDirectory, string table)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "newsletter.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return (long)command.ExecuteScalar()!;
-    }
+    /// <summary>Counts rows straight from the database, to prove what was (not) stored.</summary>
+    public long CountRows(string table) => Database.CountRows(table);
 
     public async ValueTask DisposeAsync()
     {
@@ -191,12 +202,16 @@ public sealed class TestApp : IAsyncDisposable
             await app.DisposeAsync();
         }
 
-        if (Smtp is not null)
+        if (ownsDatabaseAndSmtp)
         {
-            await Smtp.DisposeAsync();
+            if (Smtp is not null)
+            {
+                await Smtp.DisposeAsync();
+            }
+
+            await Database.DisposeAsync();
         }
 
-        SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

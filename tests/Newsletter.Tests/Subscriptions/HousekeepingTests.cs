@@ -11,6 +11,29 @@ namespace Newsletter.Tests.Subscriptions;
 public sealed class HousekeepingTests
 {
     [Fact]
+    public async Task ARequestCommittedJustBeforeACrash_IsStillMailedAfterRestart_Once()
+    {
+        await using var app = await TestApp.StartAsync();
+        // What a crash between the request's commit and the enqueue of its job leaves: the rows, no job.
+        var tenMinutesAgo = DateTime.UtcNow.AddMinutes(-10).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        app.Execute($"INSERT INTO subscribers (email, status, created_at, updated_at) VALUES ('lost@example.org', 'pending', '{tenMinutesAgo}', '{tenMinutesAgo}')");
+        app.Execute("INSERT INTO subscription_requests (subscriber_id, topics, interests, frequency, source, created_at) "
+            + $"SELECT id, '[]', '', 'daily', 'api', '{tenMinutesAgo}' FROM subscribers WHERE email = 'lost@example.org'");
+
+        await app.RestartAsync();
+
+        var confirmation = await app.Smtp!.WaitForAsync("lost@example.org", "Confirm");
+        Assert.Contains("/confirm/", confirmation.TextBody, StringComparison.Ordinal);
+        using (var scope = app.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ConfirmationSweepJob>().RunAsync(CancellationToken.None);
+        }
+
+        await Task.Delay(1500);
+        Assert.Single(app.Smtp.To("lost@example.org"));
+    }
+
+    [Fact]
     public async Task AddressMailLogCleanup_DropsRowsOlderThanADay_AndKeepsRecentOnes()
     {
         await using var app = await TestApp.StartAsync();

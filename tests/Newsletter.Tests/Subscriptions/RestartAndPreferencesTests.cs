@@ -12,7 +12,7 @@ public sealed class RestartAndPreferencesTests
     [Fact]
     public async Task Restart_LosesNothing_StateLinksKeysAndQueuedMail()
     {
-        await using var app = await TestApp.StartAsync(new() { ["Admin:ApiKey"] = null });
+        await using var app = await TestApp.StartAsync(new() { ["Admin:ApiKey"] = null }, postgres: false);
         var adminKey = (await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, "admin-key"))).Trim();
         var welcome = await app.SubscribeAndConfirmAsync("kept@example.org", ["code-models"], "speculative decoding");
         await app.SubscribeAsync("pending@example.org");
@@ -39,7 +39,7 @@ public sealed class RestartAndPreferencesTests
     [Fact]
     public async Task DataDirectoryAndGeneratedSecrets_AreReadableOnlyByTheServiceUser()
     {
-        await using var app = await TestApp.StartAsync(new() { ["Admin:ApiKey"] = null });
+        await using var app = await TestApp.StartAsync(new() { ["Admin:ApiKey"] = null }, postgres: false);
         Assert.False(OperatingSystem.IsWindows(), "File modes are a Unix notion; this service runs on Linux.");
         foreach (var file in new[] { "admin-key", "signing-key" })
         {

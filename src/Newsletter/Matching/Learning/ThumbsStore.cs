@@ -13,6 +13,11 @@ public sealed class ThumbsStore(IDbConnectionFactory connections, SqlCatalog sql
     private readonly string listRated = sql["list-rated-entry-embeddings"];
     private readonly string forgetFeedback = sql["forget-feedback"];
     private readonly string listFeedback = sql["list-feedback"];
+    private readonly string withThumbs = sql["list-subscribers-with-thumbs"];
+
+    /// <summary>Which of these subscribers rated anything: the others have nothing to learn from.</summary>
+    public async Task<IReadOnlySet<long>> SubscribersWithThumbsAsync(System.Data.Common.DbConnection connection, IReadOnlyCollection<long> ids) =>
+        (await connection.QueryAsync<long>(withThumbs, new { Ids = ids.ToArray() })).ToHashSet();
 
     /// <summary>The latest thumbs with the rated entries' vectors, for learning the subscriber's taste.</summary>
     public async Task<IReadOnlyList<RatedEntry>> RatedEntriesAsync(string model, long subscriberId, CancellationToken cancellationToken = default)

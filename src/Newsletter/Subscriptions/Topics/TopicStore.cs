@@ -55,8 +55,8 @@ public sealed class TopicStore(IDbConnectionFactory connections, SqlCatalog sql,
     public async Task SeedDefaultsOnceAsync(IEnumerable<TopicInput> defaults, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): two instances starting at once seed once.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Two instances starting at once seed once.
+        await using var transaction = await connections.BeginSerializedAsync(connection, WriteOrder.TopicSeeding, cancellationToken);
         if (await connection.QuerySingleOrDefaultAsync<string>(getSetting, new { Key = "topics-seeded" }, transaction) is not null)
         {
             return;

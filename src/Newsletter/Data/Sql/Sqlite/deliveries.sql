@@ -11,23 +11,6 @@ UPDATE delivery_batches SET lease_until = NULL, lease_owner = NULL WHERE id = @I
 -- The run a batch belongs to.
 SELECT run_id FROM delivery_batches WHERE id = @Id;
 
--- name: next-due-delivery
--- The batch's next delivery that may be sent now.
-SELECT id, subscriber_id AS SubscriberId, attempts, selected_at AS SelectedAt FROM deliveries
-WHERE batch_id = @BatchId AND state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= @Now)
-ORDER BY id LIMIT 1;
-
--- name: claim-delivery
--- Conditional: exactly one worker moves a row from queued to sending. Returns the row as it is
--- now, not as the worker saw it before the claim (another worker may have chosen its entries since).
-UPDATE deliveries SET state = 'sending', claimed_at = @Now, attempts = attempts + 1, updated_at = @Now
-WHERE id = @Id AND state = 'queued'
-RETURNING id, subscriber_id AS SubscriberId, attempts, selected_at AS SelectedAt;
-
--- name: mark-delivery-selected
--- The digest's content is chosen once; retries resend the same entries.
-UPDATE deliveries SET selected_at = @Now WHERE id = @Id;
-
 -- name: finish-delivery
 -- sent, failed or skipped, with what the relay said.
 UPDATE deliveries SET state = @State, message_id = COALESCE(@MessageId, message_id), last_error = @Error, updated_at = @Now
@@ -81,23 +64,10 @@ SELECT status, cutoff_at AS CutoffAt, consecutive_failures AS ConsecutiveFailure
 -- The holder extends its own lease while it works; no row changed means it lost the lease.
 UPDATE delivery_batches SET lease_until = @Until WHERE id = @Id AND lease_owner = @Owner;
 
--- name: insert-delivery-entry
--- The digest's content, in order.
-INSERT INTO delivery_entries (delivery_id, entry_id, position, score, reason)
-VALUES (@DeliveryId, @EntryId, @Position, @Score, @Reason);
-
--- name: insert-sent-entry
--- The ledger: the primary key refuses a second send of one entry to one subscriber; only entries
--- that come back here go into the digest.
-INSERT INTO sent_entries (subscriber_id, entry_id, delivery_id, created_at)
-VALUES (@SubscriberId, @EntryId, @DeliveryId, @Now)
-ON CONFLICT (subscriber_id, entry_id) DO NOTHING
-RETURNING entry_id;
-
--- name: advance-digest-window
--- Entries up to the run's cutoff have been offered to this subscriber: the next digest starts after it.
-UPDATE subscribers SET digest_window_start = @Cutoff
-WHERE id = @SubscriberId AND (digest_window_start IS NULL OR digest_window_start < @Cutoff);
+-- name: list-recorded-entries
+-- Which of the chunk's picks the ledger took for their delivery (the subscriber id leads the key, so this is a lookup).
+SELECT delivery_id AS DeliveryId, entry_id AS EntryId FROM sent_entries
+WHERE subscriber_id IN @SubscriberIds AND delivery_id IN @DeliveryIds;
 
 -- name: list-delivery-entries
 -- What a digest holds, to render it (again, on a retry).
@@ -105,9 +75,9 @@ SELECT e.id, e.title, e.abstract, e.url, e.authors, e.upvotes, e.source_id AS So
 FROM delivery_entries de JOIN entries e ON e.id = de.entry_id
 WHERE de.delivery_id = @DeliveryId ORDER BY de.position;
 
--- name: get-delivery-id
+-- name: sample-sent-deliveries
 -- The bench renders real digests of its run again for its baseline.
-SELECT id FROM deliveries WHERE run_id = @RunId AND subscriber_id = @SubscriberId;
+SELECT id, subscriber_id FROM deliveries WHERE run_id = @RunId AND state = 'sent' ORDER BY id LIMIT @Count;
 
 -- name: list-entries-by-ids
 -- The admin preview shows planned entries without recording them.
@@ -123,3 +93,79 @@ ON CONFLICT (subscriber_id, entry_id) DO UPDATE SET vote = excluded.vote, create
 -- For the feedback page: only an entry that was sent to this subscriber can be voted on.
 SELECT e.title FROM entries e JOIN sent_entries s ON s.entry_id = e.id
 WHERE e.id = @Id AND s.subscriber_id = @SubscriberId;
+
+-- name: list-due-deliveries
+-- The batch's next chunk: planned together outside any lock, then claimed in one transaction.
+SELECT id, subscriber_id AS SubscriberId, attempts, selected_at AS SelectedAt FROM deliveries
+WHERE batch_id = @BatchId AND state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= @Now)
+ORDER BY id LIMIT @Limit;
+
+-- name: claim-deliveries
+-- Conditional, like claim-delivery, for a whole chunk: only rows still queued move to sending, and
+-- the rows come back as they are now (another worker may have chosen their entries since).
+UPDATE deliveries SET state = 'sending', claimed_at = @Now, attempts = attempts + 1, updated_at = @Now
+WHERE id IN @Ids AND state = 'queued'
+RETURNING id, subscriber_id AS SubscriberId, attempts, selected_at AS SelectedAt;
+
+-- name: release-delivery
+-- A claimed delivery that was never handed to the relay (the run paused, the process is stopping):
+-- back to queued, its attempt not counted.
+UPDATE deliveries SET state = 'queued', attempts = attempts - 1, updated_at = @Now
+WHERE id = @Id AND state = 'sending';
+
+-- name: list-entries-of-deliveries
+-- What each digest of a chunk holds, to render them.
+SELECT de.delivery_id AS DeliveryId, e.id, e.title, e.abstract, e.url, e.authors, e.upvotes, e.source_id AS SourceId,
+       e.arrived_at AS ArrivedAt, de.score, de.reason
+FROM delivery_entries de JOIN entries e ON e.id = de.entry_id
+WHERE de.delivery_id IN @Ids ORDER BY de.delivery_id, de.position;
+
+-- name: list-sent-in-windows
+-- What a chunk's subscribers were already sent since the earliest of their windows (each is then cut to its own).
+SELECT s.subscriber_id AS SubscriberId, s.entry_id AS EntryId, e.arrived_at AS ArrivedAt FROM sent_entries s JOIN entries e ON e.id = s.entry_id
+WHERE s.subscriber_id IN @SubscriberIds AND e.arrived_at > @Start AND e.arrived_at <= @Cutoff;
+
+-- name: earliest-entry-of-delivery
+-- A failed delivery gives its entries back: the subscriber's next window must reach back to them.
+SELECT MIN(e.arrived_at) FROM delivery_entries de JOIN entries e ON e.id = de.entry_id WHERE de.delivery_id = @Id;
+
+-- name: return-sent-entries
+-- The ledger forgets what a failed delivery never delivered, so the next digest may hold it.
+DELETE FROM sent_entries WHERE subscriber_id = @SubscriberId AND delivery_id = @Id;
+
+-- name: rewind-digest-window
+-- Only backwards, and only as far as the given entries: entries sent since stay in the ledger.
+UPDATE subscribers SET digest_window_start = @Start
+WHERE id = @SubscriberId AND (digest_window_start IS NULL OR digest_window_start > @Start);
+
+-- name: record-batch-failure
+-- Counts a batch job that threw; returns how many times it has.
+UPDATE delivery_batches SET failures = failures + 1, last_error = @Error WHERE id = @Id RETURNING failures;
+
+-- name: insert-sent-entries
+-- The ledger for a whole chunk in one statement (@Rows: a JSON array of {"s": subscriber, "e": entry, "d": delivery}):
+-- the primary key refuses a second send of one entry to one subscriber; list-recorded-entries says what it took.
+INSERT INTO sent_entries (subscriber_id, entry_id, delivery_id, created_at)
+SELECT json_extract(value, '$.s'), json_extract(value, '$.e'), json_extract(value, '$.d'), @Now FROM json_each(@Rows) WHERE true
+ON CONFLICT (subscriber_id, entry_id) DO NOTHING;
+
+-- name: insert-delivery-entries
+-- A chunk's digests, in order (@Rows: {"d": delivery, "e": entry, "p": position, "score", "reason"}).
+INSERT INTO delivery_entries (delivery_id, entry_id, position, score, reason)
+SELECT json_extract(value, '$.d'), json_extract(value, '$.e'), json_extract(value, '$.p'), json_extract(value, '$.score'), json_extract(value, '$.reason')
+FROM json_each(@Rows);
+
+-- name: advance-digest-windows
+-- advance-digest-window for a chunk's subscribers.
+UPDATE subscribers SET digest_window_start = @Cutoff
+WHERE id IN @SubscriberIds AND (digest_window_start IS NULL OR digest_window_start < @Cutoff);
+
+-- name: mark-deliveries-selected
+-- mark-delivery-selected for a chunk.
+UPDATE deliveries SET selected_at = @Now WHERE id IN @Ids;
+
+-- name: mark-deliveries-sent
+-- A chunk's sent messages in one statement (@Rows: {"id", "message_id"}); only rows still sending.
+UPDATE deliveries SET state = 'sent', message_id = r.message_id, last_error = NULL, updated_at = @Now
+FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.message_id') AS message_id FROM json_each(@Rows)) AS r
+WHERE deliveries.id = r.id AND deliveries.state = 'sending';

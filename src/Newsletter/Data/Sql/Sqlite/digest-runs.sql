@@ -51,14 +51,6 @@ UPDATE digest_runs SET status = 'completed', completed_at = @Now
 WHERE id = @Id AND status IN ('queued', 'running')
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = @Id AND d.state IN ('queued', 'sending'));
 
--- name: record-run-success
--- Any success ends a streak of failures.
-UPDATE digest_runs SET consecutive_failures = 0 WHERE id = @Id AND consecutive_failures <> 0;
-
--- name: record-run-failure
--- Returns the new streak so the caller can pause the run.
-UPDATE digest_runs SET consecutive_failures = consecutive_failures + 1 WHERE id = @Id RETURNING consecutive_failures;
-
 -- name: pause-run
 -- Paused runs are left alone by batch jobs until an operator resumes them.
 UPDATE digest_runs SET status = 'paused', paused_reason = @Reason WHERE id = @Id AND status IN ('queued', 'running');
@@ -70,3 +62,15 @@ UPDATE digest_runs SET status = 'running', paused_reason = NULL, consecutive_fai
 -- name: list-unfinished-runs
 -- For the supervisor: runs that may need their batches enqueued again or marking complete.
 SELECT id FROM digest_runs WHERE status IN ('queued', 'running');
+
+-- name: add-run-failures
+-- A chunk with no success adds its failures to the streak; returns the new streak.
+UPDATE digest_runs SET consecutive_failures = consecutive_failures + @Count WHERE id = @Id RETURNING consecutive_failures;
+
+-- name: set-run-failures
+-- A chunk with a success ends the streak at the failures after its last success.
+UPDATE digest_runs SET consecutive_failures = @Count WHERE id = @Id AND consecutive_failures <> @Count;
+
+-- name: fail-run
+-- A batch that kept failing ends its run: the reason is shown where a pause's would be.
+UPDATE digest_runs SET status = 'failed', paused_reason = @Reason, completed_at = @Now WHERE id = @Id AND status IN ('queued', 'running', 'paused');

@@ -57,3 +57,13 @@ DELETE FROM subscription_requests WHERE confirmed_at IS NULL AND created_at < @B
 -- name: insert-address-mail
 -- Logged in the same transaction as the request that causes the email.
 INSERT INTO address_mail_log (email, kind, created_at) VALUES (@Email, @Kind, @Now);
+
+-- name: list-unmailed-requests
+-- Open requests whose confirmation never went out, old enough that their own job is not merely queued, swept at most once.
+SELECT id, subscriber_id AS SubscriberId FROM subscription_requests
+WHERE email_sent_at IS NULL AND closed_at IS NULL AND email_swept_at IS NULL AND created_at < @Before AND created_at > @NotBefore
+ORDER BY id LIMIT 1000;
+
+-- name: mark-request-swept
+-- One row changed: this sweep enqueues the confirmation; none: another process's sweep did.
+UPDATE subscription_requests SET email_swept_at = @Now WHERE id = @Id AND email_swept_at IS NULL;

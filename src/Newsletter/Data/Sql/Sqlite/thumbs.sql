@@ -17,3 +17,7 @@ DELETE FROM feedback WHERE subscriber_id = @SubscriberId;
 SELECT e.title AS Title, f.vote AS Vote FROM feedback f JOIN entries e ON e.id = f.entry_id
 WHERE f.subscriber_id = @SubscriberId
 ORDER BY f.created_at DESC, f.entry_id DESC;
+
+-- name: list-subscribers-with-thumbs
+-- Most subscribers never rate anything: only these of a chunk have a taste to learn.
+SELECT DISTINCT subscriber_id FROM feedback WHERE subscriber_id IN @Ids;

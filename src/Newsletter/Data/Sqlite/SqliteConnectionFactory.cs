@@ -10,7 +10,11 @@ namespace Newsletter.Data;
 /// </summary>
 public sealed class SqliteConnectionFactory(string connectionString) : IDbConnectionFactory
 {
+    public const string DialectName = "Sqlite";
+
     public string ConnectionString { get; } = connectionString;
+
+    public string Dialect => DialectName;
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
@@ -20,6 +24,18 @@ public sealed class SqliteConnectionFactory(string connectionString) : IDbConnec
         pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
+    }
+
+    /// <summary>Microsoft.Data.Sqlite begins with BEGIN IMMEDIATE: the one write lock, taken at the start.</summary>
+    public async Task<DbTransaction> BeginSerializedAsync(DbConnection connection, WriteOrder order, CancellationToken cancellationToken = default) =>
+        await connection.BeginTransactionAsync(cancellationToken);
+
+    public async Task PrepareAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var wal = connection.CreateCommand();
+        wal.CommandText = "PRAGMA journal_mode = WAL;";
+        await wal.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public static string ForFile(string path) => new SqliteConnectionStringBuilder
