@@ -4,7 +4,8 @@ using System.Text;
 namespace Newsletter.Data;
 
 /// <summary>
-/// Every named query of one SQL dialect, read once at start-up from the embedded <c>.sql</c> files.
+/// Every named query of one SQL dialect, read once at start-up from the embedded <c>.sql</c> files:
+/// those both dialects share in <c>Data/Sql/Common</c>, and those that differ in the dialect's folder.
 /// A file holds blocks that start with <c>-- name: some-query</c>; the block runs to the next name.
 /// Asking for a name that does not exist throws, and the typed query classes ask for all of theirs
 /// in their constructors, so a typo fails the start, not a request.
@@ -28,12 +29,13 @@ public sealed class SqlCatalog
             ? sql
             : throw new InvalidOperationException($"No SQL query named '{name}' in the {Dialect} query files (Data/Sql/{Dialect}).");
 
+    /// <summary>The queries both dialects share (<c>Data/Sql/Common</c>) and the dialect's own; a name in both is an error.</summary>
     public static SqlCatalog Load(string dialect)
     {
         var assembly = typeof(SqlCatalog).Assembly;
-        var prefix = $"{assembly.GetName().Name}.Data.Sql.{dialect}.";
+        var prefixes = new[] { "Common", dialect }.Select(folder => $"{assembly.GetName().Name}.Data.Sql.{folder}.").ToArray();
         var queries = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => prefixes.Any(p => n.StartsWith(p, StringComparison.Ordinal))))
         {
             foreach (var (name, sql) in Parse(ReadResource(assembly, resource)))
             {
