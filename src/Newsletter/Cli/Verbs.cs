@@ -46,9 +46,12 @@ public static class Verbs
                         and of the sent list, precision, recall and F1 of the sent set, per
                         matcher and kind of interest. --calibrate fits the scoring models and
                         the threshold on the tuning interests and prints them as settings.
-          bench [--subscribers N] [--entries M] [--connections C]
+          bench [--subscribers N] [--entries M] [--connections C] [--relay-rate R]
                         A real digest run to an SMTP sink on loopback, next to bare MailKit
-                        sending the same messages to the same sink; prints both rates and the ratio.
+                        sending the same messages to the same sink; prints both rates, the ratio,
+                        the CPU per digest and the projected time for 1,000,000 subscribers (capped
+                        at the relay's rate R). Honours Database:Provider: on PostgreSQL it works in
+                        a scratch database it creates and drops.
           bench matching [--subscribers N] [--entries M] [--items K]
                         Digest selection for N subscribers (K interests each) over M new entries,
                         the similarity kernel alone, and the arithmetic floor (the same multiply-adds

@@ -67,7 +67,9 @@ public sealed class Chromium : IAsyncDisposable
             ColorScheme = ColorScheme.Light,
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: the model-heavy matching tests run beside the app collection on two cores, and a
+        // form post under that load has taken over 15 s (in the PostgreSQL pass).
+        context.SetDefaultTimeout(45_000);
         return context;
     }
 
