@@ -42,7 +42,8 @@ public sealed class KeyFingerprints(IDbConnectionFactory connections, SqlCatalog
                 throw new ConfigurationException(
                     $"{setting}: another process on this database uses a different key (seen {(now - AsUtc(recorded.SeenAt)).TotalSeconds:N0} s ago); "
                     + $"links and admin calls would work on one and fail on the other. Give every process the same {setting}"
-                    + " (on PostgreSQL, or leave it unset everywhere to share the one kept in the database).");
+                    + " (on PostgreSQL, or leave it unset everywhere to share the one kept in the database). If that process has"
+                    + $" stopped (a key being rotated), this one may start {LiveWithin.TotalMinutes:N0} minutes after it last ran.");
             }
 
             await connection.ExecuteAsync(put, new { Name = name, Fingerprint = fingerprint, Now = now }, tx);
