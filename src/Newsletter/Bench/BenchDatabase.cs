@@ -11,25 +11,32 @@ namespace Newsletter.Bench;
 internal sealed class BenchDatabase : IAsyncDisposable
 {
     private readonly ScratchDatabase? scratch;
+    private readonly string folder;
 
-    private BenchDatabase(ScratchDatabase? scratch) => this.scratch = scratch;
+    private BenchDatabase(ScratchDatabase? scratch, string folder)
+    {
+        this.scratch = scratch;
+        this.folder = folder;
+    }
 
+    /// <summary>Named explicitly either way: a connection string in the environment must not lead the bench to the operator's database.</summary>
     public string[] Arguments => scratch is null
-        ? ["--Database:Provider", "Sqlite"]
+        ? ["--Database:Provider", "Sqlite", "--ConnectionStrings:Newsletter", SqliteConnectionFactory.ForFile(Path.Combine(folder, "newsletter.db"))]
         : ["--Database:Provider", "Postgres", "--ConnectionStrings:Newsletter", scratch.ConnectionString];
 
     public bool IsPostgres => scratch is not null;
 
     public string Description => scratch is null ? "SQLite" : $"PostgreSQL (scratch database {scratch.Name})";
 
-    public static async Task<BenchDatabase> CreateAsync(string[] args)
+    /// <param name="folder">The bench's own temp folder, where its SQLite files go.</param>
+    public static async Task<BenchDatabase> CreateAsync(string[] args, string folder)
     {
         // The same sources as the service: environment variables, then options on the command line.
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args.Where(a => a != "matching").ToArray()).Build();
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         if (!database.IsPostgres)
         {
-            return new BenchDatabase(null);
+            return new BenchDatabase(null, folder);
         }
 
         var connectionString = configuration.GetConnectionString("Newsletter");
@@ -38,7 +45,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
             throw new ConfigurationException(error);
         }
 
-        return new BenchDatabase(await ScratchDatabase.CreateAsync(connectionString!, "newsletter_bench"));
+        return new BenchDatabase(await ScratchDatabase.CreateAsync(connectionString!, "newsletter_bench"), folder);
     }
 
     public async ValueTask DisposeAsync()

@@ -31,7 +31,7 @@ public static class BenchVerb
         var entries = Int(args, "--entries", 200);
         var connections = Int(args, "--connections", 4);
         var folder = Path.Combine(Path.GetTempPath(), "newsletter-bench", Guid.NewGuid().ToString("N"));
-        await using var database = await BenchDatabase.CreateAsync(args);
+        await using var database = await BenchDatabase.CreateAsync(args, folder);
         await using var sink = new LoopbackSmtpSink();
         string[] settings =
         [
