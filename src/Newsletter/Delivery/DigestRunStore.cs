@@ -37,7 +37,7 @@ public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog 
 {
     private readonly string insertRun = sql["insert-digest-run"];
     private readonly string insertBatch = sql["insert-delivery-batch"];
-    private readonly string insertDelivery = sql["insert-delivery"];
+    private readonly string insertDeliveries = sql["insert-deliveries"];
     private readonly string listSendable = sql["list-sendable-subscribers"];
     private readonly string listScheduleCandidates = sql["list-schedule-candidates"];
     private readonly string setLastSlot = sql["set-last-slot"];
@@ -77,7 +77,8 @@ public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog 
         {
             var batchId = await connection.ExecuteScalarAsync<long>(insertBatch, new { RunId = runId }, tx);
             batches.Add(batchId);
-            await connection.ExecuteAsync(insertDelivery, chunk.Select(id => new { RunId = runId, BatchId = batchId, SubscriberId = id, Now = now }), tx);
+            // One statement a batch: on PostgreSQL a statement per row would be a round trip per subscriber.
+            await connection.ExecuteAsync(insertDeliveries, new { RunId = runId, BatchId = batchId, SubscriberIds = System.Text.Json.JsonSerializer.Serialize(chunk), Now = now }, tx);
         }
 
         await connection.ExecuteAsync(completeIfDone, new { Id = runId, Now = now }, tx);

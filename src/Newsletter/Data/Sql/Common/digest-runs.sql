@@ -6,12 +6,6 @@ INSERT INTO digest_runs (kind, status, cutoff_at, created_at) VALUES (@Kind, 'qu
 -- Batches group a few hundred deliveries for one Hangfire job.
 INSERT INTO delivery_batches (run_id) VALUES (@RunId) RETURNING id;
 
--- name: insert-delivery
--- One row per (run, subscriber), before anything is sent; the unique key makes a second insert a no-op.
-INSERT INTO deliveries (run_id, batch_id, subscriber_id, state, updated_at)
-VALUES (@RunId, @BatchId, @SubscriberId, 'queued', @Now)
-ON CONFLICT (run_id, subscriber_id) DO NOTHING;
-
 -- name: set-last-slot
 -- Written in the run's transaction, and only forward: of two runs racing for one slot, one gets it.
 UPDATE subscribers SET last_slot_at = @Slot WHERE id = @Id AND (last_slot_at IS NULL OR last_slot_at < @Slot);

@@ -6,3 +6,10 @@ SELECT id FROM subscribers WHERE status = 'active' AND NOT paused ORDER BY id;
 -- The scheduler works out in code who is due, from each subscriber's hour, time zone and last slot.
 SELECT id, frequency, delivery_hour AS DeliveryHour, time_zone AS TimeZone, last_slot_at AS LastSlotAt, confirmed_at AS ConfirmedAt
 FROM subscribers WHERE status = 'active' AND NOT paused;
+
+-- name: insert-deliveries
+-- One row per (run, subscriber) for a whole batch in one statement (@SubscriberIds: a JSON array of ids),
+-- before anything is sent; the unique key makes a second insert a no-op.
+INSERT INTO deliveries (run_id, batch_id, subscriber_id, state, updated_at)
+SELECT @RunId, @BatchId, s::bigint, 'queued', @Now FROM jsonb_array_elements_text(@SubscriberIds::jsonb) AS s
+ON CONFLICT (run_id, subscriber_id) DO NOTHING;
