@@ -66,7 +66,6 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     private readonly string staleToUncertain = sql["mark-stale-sending-uncertain"];
     private readonly string stalledBatches = sql["list-stalled-batches"];
     private readonly string windowEntries = sql["list-window-entries"];
-    private readonly string sentInWindow = sql["list-sent-in-window"];
     private readonly string runState = sql["get-run-state"];
     private readonly string renewLease = sql["renew-batch-lease"];
     private readonly string insertDeliveryEntries = sql["insert-delivery-entries"];
@@ -157,9 +156,6 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
 
     public async Task<IReadOnlyList<CandidateEntry>> WindowEntriesAsync(DbConnection c, DateTime start, DateTime cutoff, string model, DbTransaction? tx = null) =>
         (await c.QueryAsync<CandidateEntry>(windowEntries, new { Start = start, Cutoff = cutoff, Model = model }, tx)).AsList();
-
-    public async Task<HashSet<long>> SentInWindowAsync(DbConnection c, long subscriberId, DateTime start, DateTime cutoff, DbTransaction? tx = null) =>
-        (await c.QueryAsync<long>(sentInWindow, new { SubscriberId = subscriberId, Start = start, Cutoff = cutoff }, tx)).ToHashSet();
 
     public Task<RunState?> RunStateAsync(DbConnection c, long runId) => c.QuerySingleOrDefaultAsync<RunState>(runState, new { Id = runId });
 

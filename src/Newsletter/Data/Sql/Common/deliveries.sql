@@ -51,11 +51,6 @@ WHERE e.arrived_at > @Start AND e.arrived_at <= @Cutoff
 ORDER BY e.arrived_at DESC, e.id DESC
 LIMIT 50000;
 
--- name: list-sent-in-window
--- What a subscriber was already sent from a window (a newer arXiv version is the same entry).
-SELECT s.entry_id FROM sent_entries s JOIN entries e ON e.id = s.entry_id
-WHERE s.subscriber_id = @SubscriberId AND e.arrived_at > @Start AND e.arrived_at <= @Cutoff;
-
 -- name: get-run-state
 -- Checked before each message: a paused run stops its batches.
 SELECT status, cutoff_at AS CutoffAt, consecutive_failures AS ConsecutiveFailures FROM digest_runs WHERE id = @Id;
