@@ -5,11 +5,12 @@ using Microsoft.Extensions.Options;
 namespace Newsletter.Delivery;
 
 /// <summary>
-/// Sends one batch of a run, a chunk at a time, over one SMTP connection. Per chunk: one lease
-/// renewal; one transaction that claims the chunk and writes its digests to the ledger
-/// (<see cref="DeliveryClaimer"/>, which plans them beforehand outside any lock); the sends
-/// (<see cref="ChunkSender"/>); one transaction that records every outcome. After a crash the rows
-/// left 'sending' are at most the chunk in flight, and become 'uncertain': counted, never re-sent.
+/// Sends one batch of a run, a chunk at a time, over one SMTP connection, as a pipeline: while one
+/// chunk is being sent, the next is prepared (<see cref="DeliveryClaimer.PrepareAsync"/>: planned
+/// outside any lock, its digests recorded, its rows still queued). Between the two, one short write
+/// records the sent chunk's outcomes and claims the prepared one for sending; the lease is renewed
+/// once a chunk. After a crash the rows left 'sending' are at most the chunk in flight, and become
+/// 'uncertain': counted, never re-sent. A prepared chunk stays queued and is sent later.
 /// </summary>
 [Queue(DeliveryQueue)]
 [AutomaticRetry(Attempts = 0)] // retries are per delivery; a crashed job is picked up by the supervisor
@@ -49,9 +50,7 @@ public sealed class DeliveryBatchJob(
         try
         {
             await store.StartRunAsync(connection, runId);
-            while (!cancellationToken.IsCancellationRequested && await SendChunkAsync(connection, runId, batchId, cancellationToken))
-            {
-            }
+            await SendBatchAsync(connection, runId, batchId, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -67,51 +66,90 @@ public sealed class DeliveryBatchJob(
         }
     }
 
-    /// <returns>False when the batch has nothing more to send now, the run stopped, or the lease was lost.</returns>
-    private async Task<bool> SendChunkAsync(DbConnection connection, long runId, long batchId, CancellationToken shutdown)
+    /// <summary>
+    /// The pipeline: record the chunk just sent and claim the prepared one (one write), then send it
+    /// while preparing the next. Ends when the batch has nothing more to send now, the run stopped or
+    /// paused, the lease was lost, or the process is stopping.
+    /// </summary>
+    private async Task SendBatchAsync(DbConnection connection, long runId, long batchId, CancellationToken shutdown)
+    {
+        var prepared = await PrepareNextAsync(connection, runId, batchId);
+        IReadOnlyList<DeliveryResult> sent = [];
+        Streak? streak = null;
+        while (true)
+        {
+            var (chunk, streakSoFar, stop) = await RecordAndClaimAsync(connection, runId, sent, streak, shutdown.IsCancellationRequested ? null : prepared);
+            await RecordBouncesAsync(sent);
+            if (stop is not null)
+            {
+                await store.PauseAsync(connection, runId, stop);
+                logger.LogWarning("Paused digest run {RunId}: {Reason}", runId, stop);
+                return;
+            }
+
+            if (prepared is not { DueCount: > 0 } || shutdown.IsCancellationRequested)
+            {
+                return;
+            }
+
+            streak = new Streak(streakSoFar);
+            var sending = sender.SendAsync(chunk, streak, shutdown);
+            var preparing = PrepareNextAsync(connection, runId, batchId);
+            try
+            {
+                await Task.WhenAll(sending, preparing);
+            }
+            catch when (sending.IsCompletedSuccessfully)
+            {
+                // Preparing failed (the database went away?): what was sent is recorded before the job gives up.
+                await RecordAndClaimAsync(connection, runId, sending.Result, streak, prepared: null);
+                throw;
+            }
+
+            sent = sending.Result;
+            prepared = preparing.Result;
+        }
+    }
+
+    /// <returns>The next chunk, prepared; null when the run is no longer live or the lease was lost.</returns>
+    private async Task<PreparedChunk?> PrepareNextAsync(DbConnection connection, long runId, long batchId)
     {
         if (await store.RunStateAsync(connection, runId) is not { IsLive: true } run)
         {
-            return false; // paused (or gone): leave the rest queued
+            return null; // paused (or gone): leave the rest queued
         }
 
         if (!await store.RenewLeaseAsync(connection, batchId, leaseOwner, Now() + delivery.BatchLease))
         {
-            return false; // the lease expired and another worker took the batch over
+            return null; // the lease expired and another worker took the batch over
         }
 
         var due = await store.DueAsync(connection, batchId, Now(), delivery.ChunkFor(throttle.MessagesPerSecond));
-        if (due.Count == 0)
-        {
-            return false;
-        }
-
-        var chunk = await claimer.ClaimAsync(connection, due, run.CutoffAt);
-        var streak = new Streak(run.ConsecutiveFailures);
-        var results = await sender.SendAsync(chunk, streak, shutdown);
-        var total = await RecordAsync(connection, runId, results, streak);
-        foreach (var bounce in results.Where(r => r.Bounced))
-        {
-            await lifecycle.RecordBounceAsync(bounce.Delivery.Subscriber.Id, bounce.Error!, CancellationToken.None);
-        }
-
-        var stop = streak.StopReason ?? (total >= delivery.PauseAfterFailures ? $"{delivery.PauseAfterFailures} deliveries failed in a row" : null);
-        if (stop is not null)
-        {
-            await store.PauseAsync(connection, runId, stop);
-            logger.LogWarning("Paused digest run {RunId}: {Reason}", runId, stop);
-            return false;
-        }
-
-        return true;
+        return await claimer.PrepareAsync(connection, due, run.CutoffAt);
     }
 
-    /// <summary>Every outcome of the chunk, and the run's failure streak, in one transaction.</summary>
-    /// <returns>The run's streak of failures after this chunk.</returns>
-    private async Task<long> RecordAsync(DbConnection connection, long runId, IReadOnlyList<DeliveryResult> results, Streak streak)
+    /// <summary>
+    /// One write transaction: every outcome of the chunk just sent and the run's failure streak; then,
+    /// unless those outcomes stop the run, the prepared chunk moves to sending.
+    /// </summary>
+    /// <returns>What to send now, the run's failure streak, and why the run must pause (else null).</returns>
+    private async Task<(IReadOnlyList<Outgoing> Chunk, long Streak, string? Stop)> RecordAndClaimAsync(
+        DbConnection connection, long runId, IReadOnlyList<DeliveryResult> sent, Streak? streak, PreparedChunk? prepared)
     {
         var now = Now();
         await using var tx = await connection.BeginTransactionAsync();
+        var total = streak is null ? await store.RunFailuresAsync(tx, runId) : await RecordAsync(tx, runId, sent, streak, now);
+        var stop = streak?.StopReason ?? (total >= delivery.PauseAfterFailures ? $"{delivery.PauseAfterFailures} deliveries failed in a row" : null);
+        var chunk = stop is null && prepared is not null ? await claimer.ClaimAsync(tx, prepared, now) : [];
+        await tx.CommitAsync();
+        return (chunk, total, stop);
+    }
+
+    /// <summary>Every outcome of a chunk, and the run's failure streak, inside the caller's transaction.</summary>
+    /// <returns>The run's streak of failures after this chunk.</returns>
+    private async Task<long> RecordAsync(DbTransaction tx, long runId, IReadOnlyList<DeliveryResult> results, Streak streak, DateTime now)
+    {
+        var connection = tx.Connection!;
         await store.MarkSentAsync(tx, results.Where(r => r.Disposition == Disposition.Sent).Select(r => (r.Delivery.Due.Id, r.MessageId)).ToList(), now);
         foreach (var result in results)
         {
@@ -137,9 +175,15 @@ public sealed class DeliveryBatchJob(
             }
         }
 
-        var total = await store.RecordStreakAsync(tx, runId, streak.AnySuccess, streak.Trailing);
-        await tx.CommitAsync();
-        return total;
+        return await store.RecordStreakAsync(tx, runId, streak.AnySuccess, streak.Trailing);
+    }
+
+    private async Task RecordBouncesAsync(IReadOnlyList<DeliveryResult> results)
+    {
+        foreach (var bounce in results.Where(r => r.Bounced))
+        {
+            await lifecycle.RecordBounceAsync(bounce.Delivery.Subscriber.Id, bounce.Error!, CancellationToken.None);
+        }
     }
 
     /// <summary>

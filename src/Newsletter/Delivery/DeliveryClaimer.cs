@@ -3,36 +3,50 @@ using Newsletter.Subscriptions;
 
 namespace Newsletter.Delivery;
 
-/// <summary>A delivery claimed for sending: its row, its subscriber and what its digest holds.</summary>
+/// <summary>A delivery on its way: its row, its subscriber and what its digest holds.</summary>
 public sealed record Outgoing(DueDelivery Due, Subscriber Subscriber, IReadOnlyList<DigestEntryRow> Entries);
 
+/// <summary>A batch's next chunk, its digests chosen and recorded, its rows still queued.</summary>
+/// <param name="DueCount">How many due rows it was made from: zero means the batch has nothing more to send now.</param>
+public sealed record PreparedChunk(IReadOnlyList<Outgoing> Deliveries, int DueCount);
+
 /// <summary>
-/// Claims a chunk of due deliveries in one transaction. Their digests are planned first, together and
-/// outside any lock (the slow part: scoring every new entry for every subscriber); the transaction
-/// then claims the rows still queued, re-reads their subscribers (an unsubscribe may have landed),
-/// and writes each plan to the ledger, whose key refuses any entry another digest took meanwhile.
+/// Gets a batch's deliveries ready in two steps, so the slow one can run while the previous chunk is
+/// being sent. <see cref="PrepareAsync"/> plans a chunk's digests together, outside any lock (scoring
+/// every new entry for every subscriber), then records them in one transaction: the ledger, whose key
+/// refuses any entry another digest took meanwhile, and each digest's entries. The rows stay queued:
+/// a crash now leaves them to be sent later with what was chosen. <see cref="ClaimAsync"/>, inside
+/// the batch job's short write just before the chunk goes out, moves them to sending.
 /// </summary>
 public sealed class DeliveryClaimer(DeliveryStore store, SubscriberStore subscribers, DigestPlanner planner, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<Outgoing>> ClaimAsync(DbConnection connection, IReadOnlyList<DueDelivery> due, DateTime cutoff)
+    public async Task<PreparedChunk> PrepareAsync(DbConnection connection, IReadOnlyList<DueDelivery> due, DateTime cutoff)
     {
+        if (due.Count == 0)
+        {
+            return new PreparedChunk([], 0);
+        }
+
         var unplanned = due.Where(d => d.SelectedAt is null).Select(d => d.SubscriberId).ToList();
-        var sendable = (await subscribers.ListByIdsAsync(connection, unplanned)).Where(s => s is { IsActive: true, Paused: false }).ToList();
+        var sendable = (await subscribers.ListByIdsAsync(connection, unplanned)).Where(IsSendable).ToList();
         var plans = await planner.PlanChunkAsync(connection, sendable, cutoff);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var ready = new List<(DueDelivery Row, Subscriber Subscriber)>();
         await using (var tx = await connection.BeginTransactionAsync())
         {
-            var claimed = await store.ClaimAsync(tx, due.Select(d => d.Id).ToList(), now);
-            var current = (await subscribers.ListByIdsAsync(connection, claimed.Select(c => c.SubscriberId).ToList(), tx)).ToDictionary(s => s.Id);
-            var unplannedNow = new List<long>();
+            var current = (await subscribers.ListByIdsAsync(connection, due.Select(d => d.SubscriberId).ToList(), tx)).ToDictionary(s => s.Id);
             var planned = new List<PlannedDelivery>();
-            foreach (var row in claimed)
+            var rows = due.ToDictionary(d => d.Id);
+            foreach (var row in due)
             {
-                if (current.GetValueOrDefault(row.SubscriberId) is not { IsActive: true, Paused: false } subscriber)
+                if (current.GetValueOrDefault(row.SubscriberId) is not { } subscriber || !IsSendable(subscriber))
                 {
-                    await store.FinishAsync(connection, row.Id, "skipped", null, "no longer subscribed or paused", now, tx);
+                    await store.SkipQueuedAsync(tx, row.Id, "no longer subscribed or paused", now);
+                    if (row.SelectedAt is not null)
+                    {
+                        await store.GiveBackEntriesAsync(tx, row.Id, row.SubscriberId);
+                    }
                 }
                 else if (row.SelectedAt is not null)
                 {
@@ -41,32 +55,77 @@ public sealed class DeliveryClaimer(DeliveryStore store, SubscriberStore subscri
                 else if (plans.TryGetValue(subscriber.Id, out var picks))
                 {
                     planned.Add(new PlannedDelivery(row.Id, subscriber.Id, picks));
-                    ready.Add((row, subscriber));
+                }
+
+                // Else it came back (resumed, confirmed again) since planning: it stays queued for the next chunk.
+            }
+
+            var recorded = await store.RecordSelectionsAsync(tx, planned, cutoff, now);
+            foreach (var delivery in planned)
+            {
+                if (!recorded.TryGetValue(delivery.DeliveryId, out var count))
+                {
+                    continue; // another worker took the row meanwhile
+                }
+
+                if (count == 0)
+                {
+                    await store.SkipQueuedAsync(tx, delivery.DeliveryId, "nothing new matched", now);
                 }
                 else
                 {
-                    unplannedNow.Add(row.Id); // came back (resumed, confirmed again) since planning: the next chunk plans it
+                    ready.Add((rows[delivery.DeliveryId], current[delivery.SubscriberId]));
                 }
             }
 
-            // The ledger's key re-checks every pick inside the transaction: what another digest took meanwhile is left out.
-            var recorded = await store.RecordSelectionsAsync(tx, planned, cutoff, now);
-            foreach (var empty in planned.Where(p => recorded[p.DeliveryId] == 0))
-            {
-                await store.FinishAsync(connection, empty.DeliveryId, "skipped", null, "nothing new matched", now, tx);
-                ready.RemoveAll(r => r.Row.Id == empty.DeliveryId);
-            }
-
-            await store.ReleaseAsync(tx, unplannedNow, now);
             await tx.CommitAsync();
         }
 
         if (ready.Count == 0)
         {
-            return [];
+            return new PreparedChunk([], due.Count);
         }
 
         var entries = await store.EntriesOfAsync(connection, ready.Select(r => r.Row.Id).ToList());
-        return ready.Select(r => new Outgoing(r.Row, r.Subscriber, entries[r.Row.Id].ToList())).ToList();
+        return new PreparedChunk(ready.Select(r => new Outgoing(r.Row, r.Subscriber, entries[r.Row.Id].ToList())).ToList(), due.Count);
     }
+
+    /// <summary>
+    /// Moves a prepared chunk to sending inside <paramref name="tx"/>: only rows still queued (a paused
+    /// and resumed run, or another worker, may have moved them), and only for subscribers still
+    /// subscribed and not paused; the others end skipped and give their entries back.
+    /// </summary>
+    /// <returns>What to send, with each row as it is now (its attempt counted).</returns>
+    public async Task<IReadOnlyList<Outgoing>> ClaimAsync(DbTransaction tx, PreparedChunk prepared, DateTime now)
+    {
+        if (prepared.Deliveries.Count == 0)
+        {
+            return [];
+        }
+
+        var claimed = (await store.ClaimAsync(tx, prepared.Deliveries.Select(d => d.Due.Id).ToList(), now)).ToDictionary(c => c.Id);
+        var current = (await subscribers.ListByIdsAsync(tx.Connection!, claimed.Values.Select(c => c.SubscriberId).ToList(), tx)).ToDictionary(s => s.Id);
+        var outgoing = new List<Outgoing>(claimed.Count);
+        foreach (var delivery in prepared.Deliveries)
+        {
+            if (!claimed.TryGetValue(delivery.Due.Id, out var row))
+            {
+                continue;
+            }
+
+            if (current.GetValueOrDefault(row.SubscriberId) is { } subscriber && IsSendable(subscriber))
+            {
+                outgoing.Add(delivery with { Due = row, Subscriber = subscriber });
+            }
+            else
+            {
+                await store.FinishAsync(tx.Connection!, row.Id, "skipped", null, "no longer subscribed or paused", now, tx);
+                await store.GiveBackEntriesAsync(tx, row.Id, row.SubscriberId);
+            }
+        }
+
+        return outgoing;
+    }
+
+    private static bool IsSendable(Subscriber subscriber) => subscriber is { IsActive: true, Paused: false };
 }

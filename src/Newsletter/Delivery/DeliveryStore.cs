@@ -43,12 +43,6 @@ public class DigestEntryRow
     };
 }
 
-/// <summary>A digest's entry with the delivery it belongs to, when a chunk's digests are read at once.</summary>
-public sealed class ChunkEntryRow : DigestEntryRow
-{
-    public long DeliveryId { get; init; }
-}
-
 /// <summary>A claimed delivery with the entries planned for it.</summary>
 public sealed record PlannedDelivery(long DeliveryId, long SubscriberId, IReadOnlyList<DigestPick> Picks);
 
@@ -61,6 +55,7 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     private readonly string markSelected = sql["mark-deliveries-selected"];
     private readonly string markSent = sql["mark-deliveries-sent"];
     private readonly string finish = sql["finish-delivery"];
+    private readonly string skipQueued = sql["skip-queued-delivery"];
     private readonly string retryLater = sql["retry-delivery-later"];
     private readonly string nextRetry = sql["next-retry-in-batch"];
     private readonly string staleToUncertain = sql["mark-stale-sending-uncertain"];
@@ -83,6 +78,8 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     private readonly string claimMany = sql["claim-deliveries"];
     private readonly string release = sql["release-delivery"];
     private readonly string entriesOfMany = sql["list-entries-of-deliveries"];
+    private readonly string entryTexts = sql["list-entry-texts"];
+    private readonly EntryRowCache entryRows = new();
     private readonly string sentInWindows = sql["list-sent-in-windows"];
     private readonly string earliestEntry = sql["earliest-entry-of-delivery"];
     private readonly string returnSent = sql["return-sent-entries"];
@@ -114,9 +111,23 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     public Task ReleaseAsync(DbTransaction tx, IEnumerable<long> deliveryIds, DateTime now) =>
         tx.Connection!.ExecuteAsync(release, deliveryIds.Select(id => new { Id = id, Now = now }), tx);
 
-    /// <summary>What each of these digests holds, in order, keyed by delivery.</summary>
-    public async Task<ILookup<long, DigestEntryRow>> EntriesOfAsync(DbConnection c, IReadOnlyCollection<long> deliveryIds) =>
-        (await c.QueryAsync<ChunkEntryRow>(entriesOfMany, new { Ids = deliveryIds.ToArray() })).ToLookup(r => r.DeliveryId, r => (DigestEntryRow)r);
+    /// <summary>What each of these digests holds, in order, keyed by delivery; the entries' text from <see cref="EntryRowCache"/>.</summary>
+    public async Task<ILookup<long, DigestEntryRow>> EntriesOfAsync(DbConnection c, IReadOnlyCollection<long> deliveryIds)
+    {
+        var picks = (await c.QueryAsync<ChunkPickRow>(entriesOfMany, new { Ids = deliveryIds.ToArray() })).AsList();
+        var missing = picks.Where(p => !entryRows.TryGet(p.EntryId, p.Version, out _)).Select(p => p.EntryId).Distinct().ToArray();
+        var read = missing.Length == 0 ? [] : (await c.QueryAsync<VersionedEntryRow>(entryTexts, new { Ids = missing })).ToDictionary(r => r.Id);
+        foreach (var row in read.Values)
+        {
+            entryRows.Add(row);
+        }
+
+        // An entry deleted meanwhile is left out, as the join did.
+        return picks
+            .Select(p => (p.DeliveryId, Row: read.GetValueOrDefault(p.EntryId) ?? (entryRows.TryGet(p.EntryId, p.Version, out var cached) ? cached : null), p.Score, p.Reason))
+            .Where(p => p.Row is not null)
+            .ToLookup(p => p.DeliveryId, p => p.Row!.With(p.Score, p.Reason));
+    }
 
     /// <summary>The entries each subscriber was sent since <paramref name="start"/>, with their arrival (to cut each to their own window).</summary>
     public async Task<ILookup<long, (long EntryId, DateTime ArrivedAt)>> SentInWindowsAsync(DbConnection c, IReadOnlyCollection<long> subscriberIds, DateTime start, DateTime cutoff) =>
@@ -159,18 +170,29 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
 
     public Task<RunState?> RunStateAsync(DbConnection c, long runId) => c.QuerySingleOrDefaultAsync<RunState>(runState, new { Id = runId });
 
+    /// <summary>The run's deliveries that failed in a row so far (a batch's first chunk starts its streak there).</summary>
+    public async Task<long> RunFailuresAsync(DbTransaction tx, long runId) =>
+        (await tx.Connection!.QuerySingleOrDefaultAsync<RunState>(runState, new { Id = runId }, tx))?.ConsecutiveFailures ?? 0;
+
     public async Task<bool> RenewLeaseAsync(DbConnection c, long batchId, string owner, DateTime until) =>
         await c.ExecuteAsync(renewLease, new { Id = batchId, Owner = owner, Until = until }) == 1;
 
     /// <summary>
     /// Records the sent-entries ledger, each digest's content and each subscriber's next window, for a
-    /// whole chunk in the claim's transaction, in a handful of statements. An entry the ledger refuses
+    /// whole chunk in one transaction, in a handful of statements. An entry the ledger refuses
     /// (another digest sent it meanwhile) is left out of the digest.
     /// </summary>
-    /// <returns>How many entries each delivery's digest holds.</returns>
+    /// <returns>How many entries each delivery's digest holds, for the deliveries this call took (rows no longer queued or already chosen are left out).</returns>
     public async Task<IReadOnlyDictionary<long, int>> RecordSelectionsAsync(DbTransaction tx, IReadOnlyList<PlannedDelivery> planned, DateTime cutoff, DateTime now)
     {
         var c = tx.Connection!;
+        var taken = (await c.QueryAsync<long>(markSelected, new { Ids = planned.Select(p => p.DeliveryId).ToArray(), Now = now }, tx)).ToHashSet();
+        planned = planned.Where(p => taken.Contains(p.DeliveryId)).ToList();
+        if (planned.Count == 0)
+        {
+            return new Dictionary<long, int>();
+        }
+
         // One statement per kind of row for the whole chunk, its rows as a JSON array: on PostgreSQL a
         // statement per row would be a round trip per row.
         await c.ExecuteAsync(insertSentEntries, new
@@ -187,7 +209,6 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
             .Select((pick, position) => new { d = p.DeliveryId, e = pick.EntryId, p = position, score = pick.Score, reason = pick.Reason })).ToList();
         await c.ExecuteAsync(insertDeliveryEntries, new { Rows = JsonSerializer.Serialize(contents) }, tx);
         await c.ExecuteAsync(advanceWindows, new { SubscriberIds = planned.Select(p => p.SubscriberId).ToArray(), Cutoff = cutoff }, tx);
-        await c.ExecuteAsync(markSelected, new { Ids = planned.Select(p => p.DeliveryId).ToArray(), Now = now }, tx);
         var counts = contents.CountBy(e => e.d).ToDictionary();
         return planned.ToDictionary(p => p.DeliveryId, p => counts.GetValueOrDefault(p.DeliveryId));
     }
@@ -234,6 +255,10 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
 
     public Task FinishAsync(DbConnection c, long deliveryId, string state, string? messageId, string? error, DateTime now, DbTransaction? tx = null) =>
         c.ExecuteAsync(finish, new { Id = deliveryId, State = state, MessageId = messageId, Error = error, Now = now }, tx);
+
+    /// <summary>A queued delivery that will not be sent, with the reason.</summary>
+    public Task SkipQueuedAsync(DbTransaction tx, long deliveryId, string reason, DateTime now) =>
+        tx.Connection!.ExecuteAsync(skipQueued, new { Id = deliveryId, Error = reason, Now = now }, tx);
 
     public Task RetryLaterAsync(DbConnection c, long deliveryId, DateTime at, string error, DateTime now, DbTransaction? tx = null) =>
         c.ExecuteAsync(retryLater, new { Id = deliveryId, At = at, Error = error, Now = now }, tx);

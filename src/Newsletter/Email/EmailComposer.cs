@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using MimeKit;
+using MimeKit.IO;
 using MimeKit.Utils;
 using Newsletter.Configuration;
 using Newsletter.Templating;
@@ -29,8 +30,8 @@ public sealed class EmailComposer(
             ["unsubscribe_url"] = unsubscribeUrl,
         };
         // The templates' CSS was inlined when they were loaded (EmailCssInliner), not per message.
-        var html = await templates.RenderAsync($"email/{name}.html", model, html: true, globals);
-        var text = await templates.RenderAsync($"email/{name}.text", model, html: false, globals);
+        var text = await PartAsync("plain", $"email/{name}.text", model, globals);
+        var html = await PartAsync("html", $"email/{name}.html", model, globals);
 
         var from = From();
         var message = new MimeMessage
@@ -38,7 +39,7 @@ public sealed class EmailComposer(
             Subject = subject,
             Date = clock.GetUtcNow(),
             MessageId = MimeUtils.GenerateMessageId(from.Domain),
-            Body = new BodyBuilder { HtmlBody = html, TextBody = text }.ToMessageBody(),
+            Body = new Multipart("alternative") { text, html },
         };
         message.From.Add(from);
         message.To.Add(MailboxAddress.Parse(to));
@@ -57,6 +58,27 @@ public sealed class EmailComposer(
 
         return message;
     }
+
+    /// <summary>
+    /// One body part, rendered straight into its UTF-8 content (no string of the whole body in between),
+    /// quoted-printable: readable in the raw, safe for any relay, and set here so MimeKit does not scan
+    /// every message for the best encoding when it is sent.
+    /// </summary>
+    private async Task<TextPart> PartAsync(string subtype, string template, object model, IReadOnlyDictionary<string, object?> globals)
+    {
+        var content = new MemoryBlockStream();
+        await using (var writer = new StreamWriter(content, Utf8, bufferSize: 1024, leaveOpen: true))
+        {
+            await templates.RenderToAsync(writer, template, model, html: subtype == "html", globals);
+        }
+
+        content.Position = 0;
+        var part = new TextPart(subtype) { Content = new MimeContent(content), ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        part.ContentType.Charset = "utf-8";
+        return part;
+    }
+
+    private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     public MailboxAddress From() =>
         smtp.Value.From is { Length: > 0 } configured

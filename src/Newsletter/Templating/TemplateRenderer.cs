@@ -46,21 +46,34 @@ public sealed class TemplateRenderer
     /// <summary>Renders <paramref name="name"/> with <paramref name="model"/> as its root, wrapped in its layout.</summary>
     public async Task<string> RenderAsync(string name, object model, bool html, IReadOnlyDictionary<string, object?>? globals = null)
     {
+        using var writer = new StringWriter();
+        await RenderToAsync(writer, name, model, html, globals);
+        return writer.ToString();
+    }
+
+    /// <summary>
+    /// Renders <paramref name="name"/>, wrapped in its layout, straight into <paramref name="writer"/>:
+    /// the template is written where the layout says <c>{{ content }}</c>, never held as a string of its
+    /// own (a digest run renders thousands of these, and each copy was garbage to collect).
+    /// </summary>
+    public async Task RenderToAsync(TextWriter writer, string name, object model, bool html, IReadOnlyDictionary<string, object?>? globals = null)
+    {
         var encoder = html ? (TextEncoder)HtmlEncoder.Default : NullEncoder.Default;
+        var template = Get(name);
         var context = NewContext(model, globals);
-        var body = await Get(name).RenderAsync(context, encoder);
 
         var slash = name.LastIndexOf('/');
         var dot = name.IndexOf('.', slash + 1);
         var layoutName = name[..(slash + 1)] + "_layout" + (dot > 0 ? name[dot..] : "");
         if (!templates.TryGetValue(layoutName, out var layout) || name == layoutName)
         {
-            return body;
+            await template.RenderAsync(writer, encoder, context);
+            return;
         }
 
         var layoutContext = NewContext(model, globals);
-        layoutContext.SetValue("content", new StringValue(body, encode: false));
-        return await layout.RenderAsync(layoutContext, encoder);
+        layoutContext.SetValue("content", new NestedTemplate(template, context, encoder));
+        await layout.RenderAsync(writer, encoder, layoutContext);
     }
 
     private TemplateContext NewContext(object model, IReadOnlyDictionary<string, object?>? globals)

@@ -21,7 +21,9 @@ public sealed class SqliteConnectionFactory(string connectionString) : IDbConnec
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+        // Reads through a memory map and a 16 MB page cache: a digest run reads the same entries,
+        // subscribers and ledger pages over and over, and each page read otherwise costs a system call.
+        pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16000;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

@@ -16,6 +16,11 @@ SELECT run_id FROM delivery_batches WHERE id = @Id;
 UPDATE deliveries SET state = @State, message_id = COALESCE(@MessageId, message_id), last_error = @Error, updated_at = @Now
 WHERE id = @Id AND state = 'sending';
 
+-- name: skip-queued-delivery
+-- A queued delivery that will not be sent (unsubscribed, paused, nothing new matched), decided while preparing its chunk.
+UPDATE deliveries SET state = 'skipped', last_error = @Error, updated_at = @Now
+WHERE id = @Id AND state = 'queued';
+
 -- name: retry-delivery-later
 -- After a 4xx or a dropped connection: back to queued, not before the given time.
 UPDATE deliveries SET state = 'queued', next_attempt_at = @At, last_error = @Error, updated_at = @Now

@@ -16,11 +16,16 @@ WHERE id IN @Ids AND state = 'queued'
 RETURNING id, subscriber_id AS SubscriberId, attempts, selected_at AS SelectedAt;
 
 -- name: list-entries-of-deliveries
--- What each digest of a chunk holds, to render them.
-SELECT de.delivery_id AS DeliveryId, e.id, e.title, e.abstract, e.url, e.authors, e.upvotes, e.source_id AS SourceId,
-       e.arrived_at AS ArrivedAt, de.score, de.reason
+-- What each digest of a chunk holds, to render them: the entries' ids and versions only (their text
+-- comes from EntryRowCache, read with list-entry-texts when missing or changed).
+SELECT de.delivery_id AS DeliveryId, de.entry_id AS EntryId, e.updated_at AS Version, de.score, de.reason
 FROM delivery_entries de JOIN entries e ON e.id = de.entry_id
 WHERE de.delivery_id IN @Ids ORDER BY de.delivery_id, de.position;
+
+-- name: list-entry-texts
+-- Entries as digests show them, with the version they were read at.
+SELECT id, title, abstract, url, authors, upvotes, source_id AS SourceId, arrived_at AS ArrivedAt, e.updated_at AS Version
+FROM entries e WHERE id IN @Ids;
 
 -- name: list-sent-in-windows
 -- What a chunk's subscribers were already sent since the earliest of their windows (each is then cut to its own).
@@ -46,8 +51,12 @@ UPDATE subscribers SET digest_window_start = @Cutoff
 WHERE id IN @SubscriberIds AND (digest_window_start IS NULL OR digest_window_start < @Cutoff);
 
 -- name: mark-deliveries-selected
--- mark-delivery-selected for a chunk.
-UPDATE deliveries SET selected_at = @Now WHERE id IN @Ids;
+-- Takes a chunk's rows for choosing their entries: only rows still queued and never chosen, so two
+-- workers that both think they hold a batch cannot both write one digest. The rows stay queued
+-- until claimed for sending; a crash in between leaves them to be sent with what was chosen.
+UPDATE deliveries SET selected_at = @Now, updated_at = @Now
+WHERE id IN @Ids AND state = 'queued' AND selected_at IS NULL
+RETURNING id;
 
 -- name: mark-deliveries-sent
 -- A chunk's sent messages in one statement (@Rows: {"id", "message_id"}); only rows still sending.
