@@ -66,7 +66,7 @@ public static class BenchVerb
             {
                 var result = await RoundAsync(app.Services, round, subscribers, connections);
                 results.Add(result);
-                Console.WriteLine($"round {round}: {result.DigestRate,6:N0} digests/s ({result.DigestCoreMs:N2} core-ms each), bare MailKit {result.BareRate,6:N0} /s ({result.BareCoreMs:N2}), ratio {result.Ratio:N2}; {result.GcPauseShare:P0} of the run in GC pauses, {result.Compiled:N0} methods compiled");
+                Console.WriteLine($"round {round}: ratio {result.Ratio:N2}: {result.DigestRate,6:N0} digests/s ({result.DigestCoreMs:N2} core-ms, {result.DigestGc}), bare MailKit {result.BareRate,6:N0} /s ({result.BareCoreMs:N2} core-ms, {result.BareGc}); the JIT compiled {result.Compiled:N0} methods during the run");
             }
 
             await app.StopAsync();
@@ -148,29 +148,49 @@ public static class BenchVerb
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var pauses = GC.GetTotalPauseDuration();
+        var allocated = GC.GetTotalAllocatedBytes();
         var compiled = JitInfo.GetCompiledMethodCount();
         var (sent, digestSeconds, runId) = await DigestRunAsync(services);
         process.Refresh();
         var digestCpu = (process.TotalProcessorTime - cpu).TotalSeconds;
         var pauseShare = (GC.GetTotalPauseDuration() - pauses).TotalSeconds / digestSeconds;
+        var digestKb = (GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / sent;
         compiled = JitInfo.GetCompiledMethodCount() - compiled;
 
         var samples = await SamplesAsync(services, runId);
         cpu = process.TotalProcessorTime;
+        pauses = GC.GetTotalPauseDuration();
+        allocated = GC.GetTotalAllocatedBytes();
         var bareSeconds = await BareMailKitAsync(services, samples, sent, connections);
         process.Refresh();
         var bareCpu = (process.TotalProcessorTime - cpu).TotalSeconds;
+        var barePauseShare = (GC.GetTotalPauseDuration() - pauses).TotalSeconds / bareSeconds;
+        var bareKb = (GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / sent;
         await PauseAsync(services, readers);
-        return new RoundResult(sent, digestSeconds, digestCpu * 1000 / sent, bareSeconds, bareCpu * 1000 / sent, (long)samples.Average(Size), pauseShare, compiled);
+        return new RoundResult(sent, digestSeconds, digestCpu * 1000 / sent, bareSeconds, bareCpu * 1000 / sent, (long)samples.Average(Size), compiled)
+        {
+            DigestGc = new(pauseShare, digestKb),
+            BareGc = new(barePauseShare, bareKb),
+        };
     }
 
-    private sealed record RoundResult(long Sent, double DigestSeconds, double DigestCoreMs, double BareSeconds, double BareCoreMs, long MessageBytes, double GcPauseShare, long Compiled)
+    private sealed record RoundResult(long Sent, double DigestSeconds, double DigestCoreMs, double BareSeconds, double BareCoreMs, long MessageBytes, long Compiled)
     {
+        public required GcCost DigestGc { get; init; }
+
+        public required GcCost BareGc { get; init; }
+
         public double DigestRate => Sent / DigestSeconds;
 
         public double BareRate => Sent / BareSeconds;
 
         public double Ratio => DigestRate / BareRate;
+    }
+
+    /// <summary>What a side allocated per message, and the share of its time every thread stood still for the collector.</summary>
+    private sealed record GcCost(double PauseShare, double KilobytesEach)
+    {
+        public override string ToString() => $"{KilobytesEach:N0} KB allocated each, {PauseShare:P0} of the time in GC pauses";
     }
 
     /// <summary>

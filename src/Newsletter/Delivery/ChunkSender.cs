@@ -46,7 +46,8 @@ public sealed class ChunkSender(DigestComposer composer, MailKitEmailSender smtp
         var progress = new TransferProgress();
         try
         {
-            var message = await composer.ComposeAsync(outgoing.Subscriber, outgoing.Entries, outgoing.Due.Id);
+            // Disposed once sent: its body's memory blocks go back to MimeKit's pool for the next digest.
+            using var message = await composer.ComposeAsync(outgoing.Subscriber, outgoing.Entries, outgoing.Due.Id);
             client ??= await smtp.ConnectAsync(CancellationToken.None);
             await client.SendAsync(message, CancellationToken.None, progress);
             return new DeliveryResult(outgoing, Disposition.Sent, RunSignal.Success, message.MessageId);
