@@ -76,9 +76,18 @@ public static class MatchingBench
 
         timer.Restart();
         long picks = 0;
-        Parallel.For(0, subscriberCount, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => 0L,
-            (s, _, local) => local + DigestSelector.Select(candidates, allowed, subscribers[s], corpus, digest, scoreLimit: entryCount).Count,
-            local => Interlocked.Add(ref picks, local));
+        long fingerprint = 0;
+        Parallel.For(0, subscriberCount, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => (Picks: 0L, Fingerprint: 0L),
+            (s, _, local) =>
+            {
+                var chosen = DigestSelector.Select(candidates, allowed, subscribers[s], corpus, digest, scoreLimit: entryCount);
+                return (local.Picks + chosen.Count, unchecked(local.Fingerprint + Fingerprint(s, chosen)));
+            },
+            local =>
+            {
+                Interlocked.Add(ref picks, local.Picks);
+                Interlocked.Add(ref fingerprint, local.Fingerprint);
+            });
         var selectionSeconds = timer.Elapsed.TotalSeconds;
 
         timer.Restart();
@@ -90,12 +99,34 @@ public static class MatchingBench
         var floorSeconds = timer.Elapsed.TotalSeconds;
 
         Console.WriteLine($"index entries (BM25, vector matrix)   {indexSeconds,8:N3} s");
-        Console.WriteLine($"digest selection, per subscriber      {selectionSeconds,8:N3} s = {subscriberCount / selectionSeconds,10:N0} subscribers/s   ({picks / (double)subscriberCount:N1} picks each)");
+        Console.WriteLine($"digest selection, per subscriber      {selectionSeconds,8:N3} s = {subscriberCount / selectionSeconds,10:N0} subscribers/s   ({picks / (double)subscriberCount:N1} picks each, fingerprint {fingerprint:x16})");
         Console.WriteLine($"similarity alone, blocked kernel      {kernelSeconds,8:N3} s = {multiplyAdds / kernelSeconds / 1e9,10:N1} G multiply-adds/s");
         Console.WriteLine($"arithmetic floor, registers only      {floorSeconds,8:N3} s = {multiplyAdds / floorSeconds / 1e9,10:N1} G multiply-adds/s");
         Console.WriteLine($"ratio to floor                        kernel {floorSeconds / kernelSeconds:N2}, selection {floorSeconds / selectionSeconds:N2}");
         Console.WriteLine($"peak memory                           {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0,8:N0} MB   (checksums {kernelChecksum:E2} {floorChecksum:E2})");
         return 0;
+    }
+
+    /// <summary>
+    /// A summary of one subscriber's picks (entries, scores, reasons, order) that any change to the
+    /// selection's results changes: summed over subscribers, so the threads' order does not matter.
+    /// Deterministic across runs, unlike <see cref="HashCode"/>.
+    /// </summary>
+    private static long Fingerprint(int subscriber, IReadOnlyList<DigestPick> picks)
+    {
+        const long Prime = 1_099_511_628_211;
+        var hash = unchecked(subscriber * Prime);
+        foreach (var pick in picks)
+        {
+            hash = unchecked((hash * Prime) + pick.EntryId);
+            hash = unchecked((hash * Prime) + (long)Math.Round(pick.Score * 10_000));
+            foreach (var c in pick.Reason)
+            {
+                hash = unchecked((hash * Prime) + c);
+            }
+        }
+
+        return hash;
     }
 
     /// <summary>Every subscriber's item vectors against every entry, 32 subscribers a block, keeping each subscriber's best score per entry.</summary>
