@@ -40,7 +40,7 @@ public static class MatchingBench
         {
             Vector = VectorBlob.Unpack(VectorBlob.Pack(RandomUnit(random))),
         }).ToList();
-        var subscribers = Enumerable.Range(0, subscriberCount).Select(_ => (IReadOnlyList<InterestItem>)Enumerable.Range(0, itemsEach).Select(_ =>
+        var subscribers = Enumerable.Range(0, subscriberCount).Select(s => (IReadOnlyList<InterestItem>)Enumerable.Range(0, itemsEach).Select(i =>
         {
             // Half the items lean towards one entry, so some entries clear the threshold as in real use.
             var vector = RandomUnit(random);
@@ -50,8 +50,11 @@ public static class MatchingBench
                 vector = Normalise(vector.Zip(near, (a, b) => (0.6f * a) + b).ToArray());
             }
 
+            // Every item its own embedding text: the corpus caches an item's scores by its texts (the
+            // service derives the vector from them), and two random vectors under one text would make
+            // the picks depend on which thread cached it first.
             var query = Text(random, vocabulary, 3);
-            return new InterestItem(query, query) { Vector = VectorBlob.Unpack(VectorBlob.Pack(vector)) };
+            return new InterestItem(query, query) { EmbeddingText = $"{query} ({s}.{i})", Vector = VectorBlob.Unpack(VectorBlob.Pack(vector)) };
         }).ToList()).ToList();
         var candidates = entries.Select(e => new CandidateEntry { Id = e.Id, Title = e.Title, Abstract = e.Abstract, Vector = e.Vector }).ToList();
         var allowed = candidates.Take(entryCount).Select(c => c.Id).ToHashSet();
