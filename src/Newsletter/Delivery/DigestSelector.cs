@@ -42,47 +42,83 @@ public sealed record DigestPick(long EntryId, double Score, string Reason);
 /// </summary>
 public static class DigestSelector
 {
-    // One per thread, reused from subscriber to subscriber: a sheet is four arrays as long as the corpus.
+    // One per thread, reused from chunk to chunk: a sheet is four arrays as long as the corpus.
     [ThreadStatic]
     private static ScoreSheet? Sheet;
 
-    /// <param name="byPopularity">The candidates by upvotes, most first (then by id), when the caller keeps them sorted for many subscribers.</param>
-    /// <param name="scoreLimit">
-    /// Only the first this many candidates can be picked, and only they are scored: the planner lists
-    /// a window newest first and passes how many arrived after the subscriber's last digest.
-    /// </param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>One subscriber's digest: a chunk of one (see <see cref="SelectMany"/>).</summary>
     public static IReadOnlyList<DigestPick> Select(
         IReadOnlyList<CandidateEntry> candidates, IReadOnlySet<long> allowed, IReadOnlyList<InterestItem> items,
         IMatchingCorpus corpus, DigestOptions options, ReaderProfile? profile = null, int scoreLimit = int.MaxValue,
-        IReadOnlyList<CandidateEntry>? byPopularity = null)
-    {
-        // Held back: entries already sent (not allowed) and near-duplicates of an entry the subscriber disliked.
-        bool IsOpen(CandidateEntry c) => allowed.Contains(c.Id) && profile?.ResemblesDisliked(c.Vector ?? []) is null;
+        IReadOnlyList<CandidateEntry>? byPopularity = null) =>
+        SelectMany(candidates, [new SelectionRequest(allowed, items, profile, scoreLimit)], corpus, options, byPopularity)[0];
 
-        IReadOnlyList<CandidateEntry> Popular() => byPopularity ??= ByPopularity(candidates);
-        if (items.Count == 0)
+    /// <summary>
+    /// The digests of a chunk of subscribers who share one window (<paramref name="candidates"/>,
+    /// indexed as <paramref name="corpus"/>): their items are scored together
+    /// (<see cref="IMatchingCorpus.ScoreMany"/>), and each subscriber's picks are exactly what
+    /// selecting them alone gives.
+    /// </summary>
+    /// <param name="byPopularity">The candidates by upvotes, most first (then by id), when the caller keeps them sorted for many subscribers.</param>
+    /// <returns>Each request's picks, in the order of <paramref name="requests"/>.</returns>
+    public static IReadOnlyList<IReadOnlyList<DigestPick>> SelectMany(
+        IReadOnlyList<CandidateEntry> candidates, IReadOnlyList<SelectionRequest> requests, IMatchingCorpus corpus,
+        DigestOptions options, IReadOnlyList<CandidateEntry>? byPopularity = null)
+    {
+        var picks = new IReadOnlyList<DigestPick>[requests.Count];
+        if (requests.Count == 0)
         {
-            return Popular().Where(IsOpen).Take(options.MaxEntries)
-                .Select(c => new DigestPick(c.Id, 0, c.Upvotes > 0 ? "Popular" : "New this time"))
-                .ToList();
+            return picks;
         }
 
-        var sheet = Sheet ??= new ScoreSheet();
-        corpus.Score(items, sheet, scoreLimit);
+        var window = new CandidateWindow(candidates, corpus, byPopularity, requests.Max(r => Math.Min(candidates.Count, r.ScoreLimit)));
+        var scoring = new List<ScoringRequest>(requests.Count);
+        var places = new List<int>(requests.Count);
+        for (var r = 0; r < requests.Count; r++)
+        {
+            if (requests[r].Items.Count == 0)
+            {
+                picks[r] = window.Popular().Where(c => CandidateWindow.IsOpen(c, requests[r])).Take(options.MaxEntries)
+                    .Select(c => new DigestPick(c.Id, 0, c.Upvotes > 0 ? "Popular" : "New this time"))
+                    .ToList();
+            }
+            else
+            {
+                scoring.Add(new ScoringRequest(requests[r].Items, requests[r].ScoreLimit));
+                places.Add(r);
+            }
+        }
+
+        if (scoring.Count > 0)
+        {
+            corpus.ScoreMany(scoring, Sheet ??= new ScoreSheet(), (k, sheet) => picks[places[k]] = Picks(window, requests[places[k]], sheet, options));
+        }
+
+        return picks;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static List<DigestPick> Picks(CandidateWindow window, SelectionRequest request, ScoreSheet sheet, DigestOptions options)
+    {
+        var (allowed, items, profile, scoreLimit) = request;
+        var candidates = window.Candidates;
         var qualifying = new List<DigestPick>();
-        var entries = corpus.Entries;
         var reach = profile?.MaxAdjustment ?? 0;
+        var threshold = options.Threshold;
         for (var i = 0; i < Math.Min(candidates.Count, scoreLimit); i++)
         {
             // Cheapest tests first: most candidates cannot reach the threshold even with the most the
             // ratings could add, and are dropped before any lookup or vector arithmetic.
-            var candidate = candidates[i];
-            var doc = i < entries.Count && entries[i].Id == candidate.Id ? i : corpus.IndexOf(candidate.Id); // the planner indexes candidates in their own order
+            var doc = window.Docs[i];
             var item = doc >= 0 ? sheet.Item[doc] : -1;
             var baseScore = item >= 0 ? sheet.Score[doc] : 0;
-            var threshold = options.Threshold;
-            if (!(baseScore + reach >= threshold) || !allowed.Contains(candidate.Id)) // written so that a NaN never qualifies
+            if (!(baseScore + reach >= threshold)) // written so that a NaN never qualifies
+            {
+                continue;
+            }
+
+            var candidate = candidates[i];
+            if (!allowed.Contains(candidate.Id))
             {
                 continue;
             }
@@ -95,6 +131,11 @@ public static class DigestSelector
             }
 
             qualifying.Add(new DigestPick(candidate.Id, Math.Round(score, 4), ReasonFor(item >= 0 && baseScore >= threshold ? items[item] : null, profile, nearestLiked)));
+        }
+
+        if (qualifying.Count == 0)
+        {
+            return qualifying;
         }
 
         var byReason = qualifying
@@ -119,7 +160,7 @@ public static class DigestSelector
         }
 
         if (picks.Count > 0 && options.TrendingSlot
-            && Popular().TakeWhile(c => c.Upvotes > 0).FirstOrDefault(c => !taken.Contains(c.Id) && IsOpen(c)) is { } trending)
+            && window.Popular().TakeWhile(c => c.Upvotes > 0).FirstOrDefault(c => !taken.Contains(c.Id) && CandidateWindow.IsOpen(c, request)) is { } trending)
         {
             picks.Add(new DigestPick(trending.Id, 0, "Trending"));
         }
@@ -143,3 +184,10 @@ public static class DigestSelector
             : "Learned from your ratings";
     }
 }
+
+/// <summary>One subscriber of a chunk: what they may be sent, their items and thumbs, and how many of the window's newest entries they can be sent.</summary>
+/// <param name="ScoreLimit">
+/// Only the first this many candidates can be picked, and only they are scored: the planner lists
+/// a window newest first and passes how many arrived after the subscriber's last digest.
+/// </param>
+public sealed record SelectionRequest(IReadOnlySet<long> Allowed, IReadOnlyList<InterestItem> Items, ReaderProfile? Profile = null, int ScoreLimit = int.MaxValue);

@@ -77,12 +77,14 @@ internal static class Scratch
 
     public static float[] MovedSampleCosines(int length) => Grown(ref movedSampleCosines, length);
 
-    public static ItemScores Rent(int n) =>
-        (free ??= new()).TryPop(out var scores) && scores.Fused.Length >= n ? scores : ItemScores.Allocate(n);
+    /// <summary>Scores for at least <paramref name="length"/> entries; one too short for it is dropped.</summary>
+    public static ItemScores Rent(int length) =>
+        (free ??= new()).TryPop(out var scores) && scores.Fused.Length >= length ? scores : ItemScores.Allocate(length);
 
+    /// <summary>Kept for the next chunk: up to a chunk's worth of distinct items (50 subscribers with a few each).</summary>
     public static void Return(ItemScores scores)
     {
-        if (!scores.Cached && (free ??= new()).Count < 16)
+        if (!scores.Cached && (free ??= new()).Count < 256)
         {
             free.Push(scores);
         }

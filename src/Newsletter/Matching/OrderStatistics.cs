@@ -46,13 +46,8 @@ internal static class OrderStatistics
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Smallest(ReadOnlySpan<int> keys, int k)
     {
-        long low = int.MaxValue, high = int.MinValue;
-        foreach (var key in keys)
-        {
-            low = Math.Min(low, key);
-            high = Math.Max(high, key);
-        }
-
+        var (lowest, highest) = Range(keys);
+        long low = lowest, high = highest;
         while (low < high)
         {
             var guess = low + ((high - low) / 2);
@@ -67,6 +62,39 @@ internal static class OrderStatistics
         }
 
         return (int)low;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (int Lowest, int Highest) Range(ReadOnlySpan<int> keys)
+    {
+        var i = 0;
+        int lowest = int.MaxValue, highest = int.MinValue;
+        if (Vector256.IsHardwareAccelerated && keys.Length >= Vector256<int>.Count)
+        {
+            ref var start = ref MemoryMarshal.GetReference(keys);
+            var low = Vector256.Create(int.MaxValue);
+            var high = Vector256.Create(int.MinValue);
+            for (; i <= keys.Length - Vector256<int>.Count; i += Vector256<int>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                low = Vector256.Min(low, v);
+                high = Vector256.Max(high, v);
+            }
+
+            for (var lane = 0; lane < Vector256<int>.Count; lane++)
+            {
+                lowest = Math.Min(lowest, low[lane]);
+                highest = Math.Max(highest, high[lane]);
+            }
+        }
+
+        for (; i < keys.Length; i++)
+        {
+            lowest = Math.Min(lowest, keys[i]);
+            highest = Math.Max(highest, keys[i]);
+        }
+
+        return (lowest, highest);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -95,15 +123,33 @@ internal static class OrderStatistics
         return count;
     }
 
+    /// <summary>Branch-free (whether a value is below the middle is a coin toss: a branch on it mispredicts half the time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int LargestBelow(ReadOnlySpan<int> keys, int bound)
     {
+        var i = 0;
         var largest = int.MinValue;
-        foreach (var key in keys)
+        if (Vector256.IsHardwareAccelerated && keys.Length >= Vector256<int>.Count)
         {
-            if (key < bound)
+            ref var start = ref MemoryMarshal.GetReference(keys);
+            var limit = Vector256.Create(bound);
+            var floor = Vector256.Create(int.MinValue);
+            var best = floor;
+            for (; i <= keys.Length - Vector256<int>.Count; i += Vector256<int>.Count)
             {
-                largest = Math.Max(largest, key);
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                best = Vector256.Max(best, Vector256.ConditionalSelect(Vector256.LessThan(v, limit), v, floor));
             }
+
+            for (var lane = 0; lane < Vector256<int>.Count; lane++)
+            {
+                largest = Math.Max(largest, best[lane]);
+            }
+        }
+
+        for (; i < keys.Length; i++)
+        {
+            largest = Math.Max(largest, keys[i] < bound ? keys[i] : int.MinValue);
         }
 
         return largest;
