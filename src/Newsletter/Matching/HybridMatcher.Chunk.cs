@@ -21,23 +21,9 @@ public sealed partial class HybridMatcher
                 var rows = plan[r];
                 for (var i = 0; i < rows.Length; i++)
                 {
-                    var item = rows[i].Scores!;
-                    for (var doc = 0; doc < limit; doc++)
-                    {
-                        // Every item's score is a calibrated probability, so the item that wins an entry is
-                        // simply the one most likely to want it.
-                        var score = item.Fused[doc];
-                        if (score > sheet.Score[doc] || sheet.Item[doc] < 0)
-                        {
-                            sheet.Score[doc] = score;
-                            sheet.Lexical[doc] = item.Lexical[doc];
-                            sheet.Semantic[doc] = item.Semantic[doc];
-                            sheet.Item[doc] = i;
-                        }
-                    }
+                    sheet.Take(rows[i].Scores!, i, limit);
                 }
 
-                sheet.Scored(limit);
                 scored(r, sheet);
             }
 

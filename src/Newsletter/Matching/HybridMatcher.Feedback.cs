@@ -164,16 +164,13 @@ public sealed partial class HybridMatcher
             // Compared as log-odds: the same order and the same cut, without an exponential per entry.
             var minimum = ScoreModel.LogitOf(options.PseudoRelevanceMinimum);
             Span<float> bestScores = stackalloc float[wanted];
+            var logits = Scratch.SampleLogits(sample.Length).AsSpan(0, sample.Length);
+            CalibratedScores.Logits(model, sampleCosines, sampleLexical, withStanding ? stats : null, logits);
             var found = 0;
             for (var k = 0; k < sample.Length; k++)
             {
-                if (!hasVector[sample[k]])
-                {
-                    continue;
-                }
-
-                var p = model.Logit(sampleCosines[k], sampleLexical[k], withStanding ? Standing.Of(sampleCosines[k], stats) : 0);
-                if (!(p >= minimum) || (found == wanted && p <= bestScores[found - 1]))
+                var p = logits[k];
+                if (!(p >= minimum) || !hasVector[sample[k]] || (found == wanted && p <= bestScores[found - 1]))
                 {
                     continue;
                 }

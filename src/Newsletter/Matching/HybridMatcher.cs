@@ -51,6 +51,9 @@ public sealed partial class HybridMatcher(MatchingOptions options) : IEntryMatch
         private readonly Bm25Index? bm25;
         private readonly float[] matrix = [];
         private readonly bool[] hasVector = [];
+
+        /// <summary>Positions of the entries without a usable vector, in order.</summary>
+        private readonly int[] withoutVector = [];
         private readonly int dimensions;
         private readonly int[] sample;
 
@@ -104,6 +107,7 @@ public sealed partial class HybridMatcher(MatchingOptions options) : IEntryMatch
                     }
                 }
 
+                withoutVector = Enumerable.Range(0, n).Where(i => !hasVector[i]).ToArray();
                 var withVector = Enumerable.Range(0, sample.Length).Where(k => hasVector[sample[k]]).ToArray();
                 var standing = Math.Min(withVector.Length, StandingSample);
                 standingPlaces = Enumerable.Range(0, standing).Select(j => withVector[(int)((long)j * withVector.Length / standing)]).ToArray();
@@ -179,22 +183,21 @@ public sealed partial class HybridMatcher(MatchingOptions options) : IEntryMatch
             }
 
             var (model, stats, withStanding) = known ?? ModelFor(sampleCosines);
-            for (var doc = 0; doc < span; doc++)
+            cosines[..span].CopyTo(semantic);
+            CalibratedScores.Logits(model, cosines, lexical, withStanding ? stats : null, fused);
+            CalibratedScores.Probabilities(fused);
+            foreach (var doc in withoutVector)
             {
-                if (hasVector[doc])
+                if (doc >= span)
                 {
-                    var cosine = cosines[doc];
-                    semantic[doc] = cosine;
-                    fused[doc] = model.Probability(cosine, lexical[doc], withStanding ? Standing.Of(cosine, stats) : 0);
+                    break;
                 }
-                else
-                {
-                    // An entry without a vector yet (it arrived moments before the cutoff) is judged by its
-                    // keywords alone, with the model calibrated for that: it would otherwise never qualify,
-                    // and the subscriber's window moves past it for good.
-                    semantic[doc] = 0;
-                    fused[doc] = lexical[doc] > 0 ? keywordsOnly.Probability(0, lexical[doc], 0) : 0;
-                }
+
+                // An entry without a vector yet (it arrived moments before the cutoff) is judged by its
+                // keywords alone, with the model calibrated for that: it would otherwise never qualify,
+                // and the subscriber's window moves past it for good.
+                semantic[doc] = 0;
+                fused[doc] = lexical[doc] > 0 ? keywordsOnly.Probability(0, lexical[doc], 0) : 0;
             }
         }
 

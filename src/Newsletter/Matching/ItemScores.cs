@@ -48,6 +48,9 @@ internal static class Scratch
     private static float[]? sampleLexical;
 
     [ThreadStatic]
+    private static float[]? sampleLogits;
+
+    [ThreadStatic]
     private static float[]? movedQueries;
 
     [ThreadStatic]
@@ -70,6 +73,8 @@ internal static class Scratch
     public static float[] Queries(int length) => Grown(ref queries, length);
 
     public static float[] SampleLexical(int length) => Grown(ref sampleLexical, length);
+
+    public static float[] SampleLogits(int length) => Grown(ref sampleLogits, length);
 
     public static float[] MovedQueries(int length) => Grown(ref movedQueries, length);
 
