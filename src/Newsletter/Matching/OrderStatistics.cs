@@ -57,12 +57,7 @@ internal static class OrderStatistics
         var gathered = 0;
         if (top - below > 1)
         {
-            foreach (var key in keys)
-            {
-                few[gathered] = key;
-                gathered += key > below && key <= top ? 1 : 0; // written always, kept when inside: no branch to mispredict
-            }
-
+            gathered = Inside(keys, (int)below, (int)top, few);
             few[..gathered].Sort();
         }
 
@@ -74,6 +69,44 @@ internal static class OrderStatistics
 
         var lower = middle - 1 < countBelow ? LargestBelow(keys, (int)below + 1) : gathered > 0 ? few[middle - 1 - countBelow] : (int)top;
         return (Value(lower) + Value(upper)) / 2;
+    }
+
+    /// <summary>
+    /// Copies the keys in (<paramref name="below"/>, <paramref name="top"/>] to <paramref name="into"/>,
+    /// eight compared at once: a branch per key on whether it is inside mispredicted so often that
+    /// this pass cost more than all the counting.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Inside(ReadOnlySpan<int> keys, int below, int top, Span<int> into)
+    {
+        var i = 0;
+        var found = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var start = ref MemoryMarshal.GetReference(keys);
+            var low = Vector256.Create(below);
+            var high = Vector256.Create(top);
+            for (; i <= keys.Length - Vector256<int>.Count; i += Vector256<int>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var lanes = (Vector256.GreaterThan(v, low) & Vector256.LessThanOrEqual(v, high)).ExtractMostSignificantBits();
+                while (lanes != 0)
+                {
+                    into[found++] = keys[i + System.Numerics.BitOperations.TrailingZeroCount(lanes)];
+                    lanes &= lanes - 1;
+                }
+            }
+        }
+
+        for (; i < keys.Length; i++)
+        {
+            if (keys[i] > below && keys[i] <= top)
+            {
+                into[found++] = keys[i];
+            }
+        }
+
+        return found;
     }
 
     /// <summary>A key strictly between the two: halfway by value where that is one (values spread evenly), else halfway by key.</summary>
