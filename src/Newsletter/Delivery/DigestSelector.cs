@@ -133,36 +133,61 @@ public static class DigestSelector
             qualifying.Add(new DigestPick(candidate.Id, Math.Round(score, 4), ReasonFor(item >= 0 && baseScore >= threshold ? items[item] : null, profile, nearestLiked)));
         }
 
-        if (qualifying.Count == 0)
-        {
-            return qualifying;
-        }
-
-        var byReason = qualifying
-            .GroupBy(p => p.Reason)
-            .Select(g => new Queue<DigestPick>(g.OrderByDescending(p => p.Score).ThenBy(p => p.EntryId)))
-            .OrderByDescending(q => q.Peek().Score)
-            .ToList();
-
-        var picks = new List<DigestPick>();
-        var taken = new HashSet<long>();
-        while (picks.Count < options.MaxEntries && byReason.Any(q => q.Count > 0))
-        {
-            foreach (var queue in byReason.Where(q => q.Count > 0))
-            {
-                if (picks.Count < options.MaxEntries)
-                {
-                    var pick = queue.Dequeue();
-                    taken.Add(pick.EntryId);
-                    picks.Add(pick);
-                }
-            }
-        }
-
+        var picks = TakeTurns(qualifying, options.MaxEntries);
         if (picks.Count > 0 && options.TrendingSlot
-            && window.Popular().TakeWhile(c => c.Upvotes > 0).FirstOrDefault(c => !taken.Contains(c.Id) && CandidateWindow.IsOpen(c, request)) is { } trending)
+            && window.Popular().TakeWhile(c => c.Upvotes > 0).FirstOrDefault(c => !picks.Exists(p => p.EntryId == c.Id) && CandidateWindow.IsOpen(c, request)) is { } trending)
         {
             picks.Add(new DigestPick(trending.Id, 0, "Trending"));
+        }
+
+        return picks;
+    }
+
+    /// <summary>
+    /// At most <paramref name="max"/> of the qualifying entries, taken in turns from each reason so one
+    /// busy topic cannot crowd out the rest: each reason's best first (then by id), the reasons in the
+    /// order of their best (ties: the one met first). A few lists, not a query per subscriber.
+    /// </summary>
+    private static List<DigestPick> TakeTurns(List<DigestPick> qualifying, int max)
+    {
+        var byReason = new List<List<DigestPick>>();
+        foreach (var pick in qualifying)
+        {
+            var group = byReason.Find(g => string.Equals(g[0].Reason, pick.Reason, StringComparison.Ordinal));
+            if (group is null)
+            {
+                byReason.Add(group = []);
+            }
+
+            group.Add(pick);
+        }
+
+        foreach (var group in byReason)
+        {
+            // Stable enough: two picks equal in score and id within one reason are the same pick.
+            group.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.EntryId.CompareTo(b.EntryId));
+        }
+
+        var order = Enumerable.Range(0, byReason.Count).ToArray();
+        Array.Sort(order, (a, b) => byReason[a][0].Score != byReason[b][0].Score ? byReason[b][0].Score.CompareTo(byReason[a][0].Score) : a.CompareTo(b));
+
+        var picks = new List<DigestPick>(Math.Min(max, qualifying.Count));
+        for (var turn = 0; picks.Count < max; turn++)
+        {
+            var any = false;
+            foreach (var g in order)
+            {
+                if (turn < byReason[g].Count && picks.Count < max)
+                {
+                    picks.Add(byReason[g][turn]);
+                    any = true;
+                }
+            }
+
+            if (!any)
+            {
+                break;
+            }
         }
 
         return picks;
