@@ -16,11 +16,16 @@ internal sealed class CandidateWindow
         // order, so mostly an entry's place is its own.
         var entries = corpus.Entries;
         Docs = new int[Math.Max(0, scored)];
+        Aligned = true;
         for (var i = 0; i < Docs.Length; i++)
         {
             Docs[i] = i < entries.Count && entries[i].Id == candidates[i].Id ? i : corpus.IndexOf(candidates[i].Id);
+            Aligned &= Docs[i] == i;
         }
     }
+
+    /// <summary>Every candidate the chunk can be sent sits at its own place in the corpus: a subscriber's scores can be read in runs.</summary>
+    public bool Aligned { get; }
 
     public IReadOnlyList<CandidateEntry> Candidates { get; }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Newsletter.Matching;
 using Newsletter.Matching.Learning;
 
@@ -105,8 +106,19 @@ public static class DigestSelector
         var qualifying = new List<DigestPick>();
         var reach = profile?.MaxAdjustment ?? 0;
         var threshold = options.Threshold;
-        for (var i = 0; i < Math.Min(candidates.Count, scoreLimit); i++)
+        var count = Math.Min(candidates.Count, scoreLimit);
+        // A little under the exact test below, in floats: eight candidates whose scores are all under it
+        // cannot reach the threshold even with the most the ratings could add, and are passed over at once.
+        var hopeless = Vector256.Create((float)(threshold - reach) - 1e-6f);
+        for (var i = 0; i < count; i++)
         {
+            if (window.Aligned && i % Vector256<float>.Count == 0 && i + Vector256<float>.Count <= count
+                && Vector256.LessThanAll(Vector256.Create(sheet.Score.AsSpan(i)), hopeless))
+            {
+                i += Vector256<float>.Count - 1;
+                continue;
+            }
+
             // Cheapest tests first: most candidates cannot reach the threshold even with the most the
             // ratings could add, and are dropped before any lookup or vector arithmetic.
             var doc = window.Docs[i];

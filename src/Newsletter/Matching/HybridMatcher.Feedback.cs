@@ -128,7 +128,13 @@ public sealed partial class HybridMatcher
             }
 
             var inverse = 1 / norm;
-            for (var d = 0; d < cosines.Length; d++)
+            var scaled = new System.Numerics.Vector<float>(inverse);
+            for (var d = 0; d < whole; d += lanes)
+            {
+                (new System.Numerics.Vector<float>(cosines[d..]) * scaled).CopyTo(cosines[d..]);
+            }
+
+            for (var d = whole; d < cosines.Length; d++)
             {
                 cosines[d] *= inverse;
             }

@@ -22,6 +22,47 @@ internal static class OrderStatistics
         return bits ^ ((bits >> 31) & int.MaxValue);
     }
 
+    /// <summary>Each value's <see cref="Key"/>, eight at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Keys(ReadOnlySpan<float> values, Span<int> keys)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var magnitude = Vector256.Create(int.MaxValue);
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var bits = Vector256.Create(values[i..]).AsInt32();
+                (bits ^ (Vector256.ShiftRightArithmetic(bits, 31) & magnitude)).CopyTo(keys[i..]);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            keys[i] = Key(values[i]);
+        }
+    }
+
+    /// <summary>The <see cref="Key"/> of each value's distance from <paramref name="centre"/>, eight at a time (a distance is never negative: its bits are its key).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void DeviationKeys(ReadOnlySpan<float> values, float centre, Span<int> keys)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var middle = Vector256.Create(centre);
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256.Abs(Vector256.Create(values[i..]) - middle).AsInt32().CopyTo(keys[i..]);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            keys[i] = Key(Math.Abs(values[i] - centre));
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Value(int key) => BitConverter.Int32BitsToSingle(key ^ ((key >> 31) & int.MaxValue));
 

@@ -23,17 +23,9 @@ public static class Standing
         }
 
         var keys = MemoryMarshal.Cast<float, int>(scratch[..cosines.Length]);
-        for (var i = 0; i < cosines.Length; i++)
-        {
-            keys[i] = OrderStatistics.Key(cosines[i]);
-        }
-
+        OrderStatistics.Keys(cosines, keys);
         var median = OrderStatistics.Median(keys);
-        for (var i = 0; i < cosines.Length; i++)
-        {
-            keys[i] = OrderStatistics.Key(Math.Abs(cosines[i] - median));
-        }
-
+        OrderStatistics.DeviationKeys(cosines, median, keys);
         return (median, Math.Max(MinimumScale, 1.4826f * OrderStatistics.Median(keys)));
     }
 
