@@ -36,20 +36,20 @@ public sealed partial class HybridMatcher
         /// <summary>
         /// Each request's items as rows: the cached ones with their scores, the rest to compute, one row
         /// per distinct item however many subscribers of the chunk share it, spanning the most entries
-        /// any of them can be sent (or the whole corpus while the cache has room: the next subscriber
-        /// with that item needs other entries).
+        /// any of them can be sent (or the whole corpus for as many as the cache has room for: the next
+        /// subscriber with that item needs other entries).
         /// </summary>
         private (ItemRow[][] Plan, List<ItemRow> Pending) Plan(IReadOnlyList<ScoringRequest> requests)
         {
             var n = Entries.Count;
-            var cacheable = Volatile.Read(ref cachedCount) < cachedItems;
+            var room = cachedItems - Volatile.Read(ref cachedCount);
             var plan = new ItemRow[requests.Count][];
             var pending = new List<ItemRow>();
             var rows = new Dictionary<ItemKey, ItemRow>();
             for (var r = 0; r < requests.Count; r++)
             {
                 var items = requests[r].Items;
-                var span = cacheable ? n : Math.Clamp(requests[r].Limit, 0, n);
+                var limit = Math.Clamp(requests[r].Limit, 0, n);
                 plan[r] = new ItemRow[items.Count];
                 for (var i = 0; i < items.Count; i++)
                 {
@@ -61,10 +61,11 @@ public sealed partial class HybridMatcher
                         if (row.Scores is null)
                         {
                             pending.Add(row);
+                            row.Span = room-- > 0 ? n : 0;
                         }
                     }
 
-                    row.Span = Math.Max(row.Span, span);
+                    row.Span = Math.Max(row.Span, limit);
                     plan[r][i] = row;
                 }
             }
