@@ -10,7 +10,8 @@ namespace Newsletter.Bench;
 /// <summary>
 /// <c>bench matching [--subscribers N] [--entries M] [--items K] [--history H] [--per-subscriber]</c>: N subscribers with
 /// K interest items each, against M new entries (and H older ones indexed only for where entries stand and for feedback), with 384-dimensional vectors unpacked from the stored half-float
-/// format. Three timings in one run, on every core:
+/// format. Three timings in one run, on every core (the first two taking turns over tenths of the
+/// subscribers, so that a shared machine's load weighs on both alike):
 /// <list type="bullet">
 /// <item>the digest's own selection, 50 subscribers a chunk as delivery plans them (calibrated scores from BM25, similarity and standing, pseudo-relevance feedback, picks); with <c>--per-subscriber</c>, also one subscriber at a time;</item>
 /// <item>the embedding similarity alone, through the blocked kernel, a block of subscribers at a time;</item>
@@ -25,6 +26,9 @@ public static class MatchingBench
 
     /// <summary>Subscribers planned together, as <see cref="DeliveryOptions.ChunkSize"/> has it by default.</summary>
     private const int Chunk = 50;
+
+    /// <summary>The selection and the kernel alternate over this many slices of the subscribers.</summary>
+    private const int Slices = 10;
 
     public static int Run(string[] args)
     {
@@ -80,16 +84,26 @@ public static class MatchingBench
         var corpus = matcher.Index(entries);
         var indexSeconds = timer.Elapsed.TotalSeconds;
 
-        timer.Restart();
-        var (picks, fingerprint) = SelectInChunks(subscribers, candidates, allowed, corpus, digest, entryCount, threads);
-        var selectionSeconds = timer.Elapsed.TotalSeconds;
+        // The selection and the kernel take turns, a tenth of the subscribers at a time: on a shared
+        // machine both then run under the same load, and their ratio means something.
+        var kernelMatrix = Matrix(entries.Take(entryCount).ToList());
+        double selectionSeconds = 0, kernelSeconds = 0, kernelChecksum = 0;
+        long picks = 0, fingerprint = 0;
+        for (var slice = 0; slice < Slices; slice++)
+        {
+            var (from, to) = ((int)((long)slice * subscriberCount / Slices), (int)((long)(slice + 1) * subscriberCount / Slices));
+            timer.Restart();
+            var (slicePicks, sliceFingerprint) = SelectInChunks(subscribers, from, to, candidates, allowed, corpus, digest, entryCount, threads);
+            selectionSeconds += timer.Elapsed.TotalSeconds;
+            (picks, fingerprint) = (picks + slicePicks, unchecked(fingerprint + sliceFingerprint));
+
+            timer.Restart();
+            kernelChecksum += KernelOnly(subscribers, from, to, kernelMatrix, entryCount, itemsEach, threads);
+            kernelSeconds += timer.Elapsed.TotalSeconds;
+        }
 
         // The delivery path before it planned chunks together, for comparison (--per-subscriber).
         var perSubscriber = args.Contains("--per-subscriber") ? SelectOneByOne(subscribers, candidates, allowed, corpus, digest, entryCount, threads) : default;
-
-        timer.Restart();
-        var kernelChecksum = KernelOnly(subscribers, entries.Take(entryCount).ToList(), itemsEach, threads);
-        var kernelSeconds = timer.Elapsed.TotalSeconds;
 
         timer.Restart();
         var floorChecksum = Floor(multiplyAdds, threads);
@@ -111,15 +125,15 @@ public static class MatchingBench
 
     /// <summary>Subscribers' digests a chunk at a time, as the delivery path plans them (<see cref="DeliveryOptions.ChunkSize"/>), chunks spread over the threads.</summary>
     private static (long Picks, long Fingerprint) SelectInChunks(
-        List<IReadOnlyList<InterestItem>> subscribers, List<CandidateEntry> candidates, HashSet<long> allowed, IMatchingCorpus corpus, DigestOptions digest, int entryCount, int threads)
+        List<IReadOnlyList<InterestItem>> subscribers, int from, int to, List<CandidateEntry> candidates, HashSet<long> allowed, IMatchingCorpus corpus, DigestOptions digest, int entryCount, int threads)
     {
         long picks = 0;
         long fingerprint = 0;
-        Parallel.For(0, (subscribers.Count + Chunk - 1) / Chunk, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => (Picks: 0L, Fingerprint: 0L),
+        Parallel.For(0, (to - from + Chunk - 1) / Chunk, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => (Picks: 0L, Fingerprint: 0L),
             (block, _, local) =>
             {
-                var first = block * Chunk;
-                var requests = subscribers.Skip(first).Take(Chunk).Select(items => new SelectionRequest(allowed, items, ScoreLimit: entryCount)).ToList();
+                var first = from + (block * Chunk);
+                var requests = subscribers.Skip(first).Take(Math.Min(Chunk, to - first)).Select(items => new SelectionRequest(allowed, items, ScoreLimit: entryCount)).ToList();
                 var chosen = DigestSelector.SelectMany(candidates, requests, corpus, digest);
                 for (var k = 0; k < chosen.Count; k++)
                 {
@@ -178,24 +192,18 @@ public static class MatchingBench
         return hash;
     }
 
-    /// <summary>Every subscriber's item vectors against every entry, 32 subscribers a block, keeping each subscriber's best score per entry.</summary>
-    private static double KernelOnly(List<IReadOnlyList<InterestItem>> subscribers, List<MatchableEntry> entries, int itemsEach, int threads)
+    /// <summary>The subscribers' (from <paramref name="from"/> to <paramref name="to"/>) item vectors against every entry, 32 subscribers a block, keeping each subscriber's best score per entry.</summary>
+    private static double KernelOnly(List<IReadOnlyList<InterestItem>> subscribers, int from, int to, float[] matrix, int entryCount, int itemsEach, int threads)
     {
-        var matrix = new float[entries.Count * Dimensions];
-        for (var i = 0; i < entries.Count; i++)
-        {
-            entries[i].Vector.AsSpan().CopyTo(matrix.AsSpan(i * Dimensions));
-        }
-
         const int Block = 32;
         var total = 0.0;
         var sync = new object();
-        Parallel.For(0, (subscribers.Count + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => (Queries: new float[Block * itemsEach * Dimensions], Scores: new float[Block * itemsEach * entries.Count], Sum: 0.0),
+        Parallel.For(0, (to - from + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => (Queries: new float[Block * itemsEach * Dimensions], Scores: new float[Block * itemsEach * entryCount], Sum: 0.0),
             (block, _, local) =>
             {
                 var rows = 0;
-                for (var s = block * Block; s < Math.Min(subscribers.Count, (block + 1) * Block); s++)
+                for (var s = from + (block * Block); s < Math.Min(to, from + ((block + 1) * Block)); s++)
                 {
                     foreach (var item in subscribers[s])
                     {
@@ -205,7 +213,7 @@ public static class MatchingBench
 
                 SimilarityKernel.Score(local.Queries.AsSpan(0, rows * Dimensions), matrix, Dimensions, local.Scores);
                 var best = 0f;
-                for (var i = 0; i < rows * entries.Count; i++)
+                for (var i = 0; i < rows * entryCount; i++)
                 {
                     best = Math.Max(best, local.Scores[i]);
                 }
@@ -215,6 +223,17 @@ public static class MatchingBench
             },
             local => { lock (sync) { total += local.Sum; } });
         return total;
+    }
+
+    private static float[] Matrix(List<MatchableEntry> entries)
+    {
+        var matrix = new float[entries.Count * Dimensions];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            entries[i].Vector.AsSpan().CopyTo(matrix.AsSpan(i * Dimensions));
+        }
+
+        return matrix;
     }
 
     /// <summary>The multiply-adds alone: eight independent accumulators (enough to cover the FMA latency), no memory traffic.</summary>
