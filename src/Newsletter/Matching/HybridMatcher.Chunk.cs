@@ -166,11 +166,18 @@ public sealed partial class HybridMatcher
             }
 
             // Every sampled entry was just scored for the whole-corpus queries: read their cosines instead of computing them twice.
-            for (var q = 0; q < whole; q++)
+            if (sample.Length == n)
             {
-                for (var k = 0; k < sample.Length; k++)
+                cosines[..(whole * n)].CopyTo(sampleCosines); // the sample is every entry, in order
+            }
+            else
+            {
+                for (var q = 0; q < whole; q++)
                 {
-                    sampleCosines[(q * sample.Length) + k] = cosines[(q * n) + sample[k]];
+                    for (var k = 0; k < sample.Length; k++)
+                    {
+                        sampleCosines[(q * sample.Length) + k] = cosines[(q * n) + sample[k]];
+                    }
                 }
             }
 
