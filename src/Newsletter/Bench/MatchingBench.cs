@@ -8,11 +8,12 @@ using Newsletter.Matching.Embeddings;
 namespace Newsletter.Bench;
 
 /// <summary>
-/// <c>bench matching [--subscribers N] [--entries M] [--items K] [--history H]</c>: N subscribers with
+/// <c>bench matching [--subscribers N] [--entries M] [--items K] [--history H] [--per-subscriber]</c>: N subscribers with
 /// K interest items each, against M new entries (and H older ones indexed only for where entries stand and for feedback), with 384-dimensional vectors unpacked from the stored half-float
-/// format. Three timings in one run, on every core:
+/// format. Three timings in one run, on every core (the first two taking turns over tenths of the
+/// subscribers, so that a shared machine's load weighs on both alike):
 /// <list type="bullet">
-/// <item>the digest's own selection, subscriber by subscriber (calibrated scores from BM25, similarity and standing, pseudo-relevance feedback, picks);</item>
+/// <item>the digest's own selection, 50 subscribers a chunk as delivery plans them (calibrated scores from BM25, similarity and standing, pseudo-relevance feedback, picks); with <c>--per-subscriber</c>, also one subscriber at a time;</item>
 /// <item>the embedding similarity alone, through the blocked kernel, a block of subscribers at a time;</item>
 /// <item>the arithmetic floor: the same number of multiply-adds in a tight loop on registers only.</item>
 /// </list>
@@ -22,6 +23,12 @@ namespace Newsletter.Bench;
 public static class MatchingBench
 {
     private const int Dimensions = 384;
+
+    /// <summary>Subscribers planned together, as <see cref="DeliveryOptions.ChunkSize"/> has it by default.</summary>
+    private const int Chunk = 50;
+
+    /// <summary>The selection and the kernel alternate over this many slices of the subscribers.</summary>
+    private const int Slices = 10;
 
     public static int Run(string[] args)
     {
@@ -40,7 +47,7 @@ public static class MatchingBench
         {
             Vector = VectorBlob.Unpack(VectorBlob.Pack(RandomUnit(random))),
         }).ToList();
-        var subscribers = Enumerable.Range(0, subscriberCount).Select(_ => (IReadOnlyList<InterestItem>)Enumerable.Range(0, itemsEach).Select(_ =>
+        var subscribers = Enumerable.Range(0, subscriberCount).Select(s => (IReadOnlyList<InterestItem>)Enumerable.Range(0, itemsEach).Select(i =>
         {
             // Half the items lean towards one entry, so some entries clear the threshold as in real use.
             var vector = RandomUnit(random);
@@ -50,8 +57,11 @@ public static class MatchingBench
                 vector = Normalise(vector.Zip(near, (a, b) => (0.6f * a) + b).ToArray());
             }
 
+            // Every item its own embedding text: the corpus caches an item's scores by its texts (the
+            // service derives the vector from them), and two random vectors under one text would make
+            // the picks depend on which thread cached it first.
             var query = Text(random, vocabulary, 3);
-            return new InterestItem(query, query) { Vector = VectorBlob.Unpack(VectorBlob.Pack(vector)) };
+            return new InterestItem(query, query) { EmbeddingText = $"{query} ({s}.{i})", Vector = VectorBlob.Unpack(VectorBlob.Pack(vector)) };
         }).ToList()).ToList();
         var candidates = entries.Select(e => new CandidateEntry { Id = e.Id, Title = e.Title, Abstract = e.Abstract, Vector = e.Vector }).ToList();
         var allowed = candidates.Take(entryCount).Select(c => c.Id).ToHashSet();
@@ -74,23 +84,38 @@ public static class MatchingBench
         var corpus = matcher.Index(entries);
         var indexSeconds = timer.Elapsed.TotalSeconds;
 
-        timer.Restart();
-        long picks = 0;
-        Parallel.For(0, subscriberCount, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => 0L,
-            (s, _, local) => local + DigestSelector.Select(candidates, allowed, subscribers[s], corpus, digest, scoreLimit: entryCount).Count,
-            local => Interlocked.Add(ref picks, local));
-        var selectionSeconds = timer.Elapsed.TotalSeconds;
+        // The selection and the kernel take turns, a tenth of the subscribers at a time: on a shared
+        // machine both then run under the same load, and their ratio means something.
+        var kernelMatrix = Matrix(entries.Take(entryCount).ToList());
+        double selectionSeconds = 0, kernelSeconds = 0, kernelChecksum = 0;
+        long picks = 0, fingerprint = 0;
+        for (var slice = 0; slice < Slices; slice++)
+        {
+            var (from, to) = ((int)((long)slice * subscriberCount / Slices), (int)((long)(slice + 1) * subscriberCount / Slices));
+            timer.Restart();
+            var (slicePicks, sliceFingerprint) = SelectInChunks(subscribers, from, to, candidates, allowed, corpus, digest, entryCount, threads);
+            selectionSeconds += timer.Elapsed.TotalSeconds;
+            (picks, fingerprint) = (picks + slicePicks, unchecked(fingerprint + sliceFingerprint));
 
-        timer.Restart();
-        var kernelChecksum = KernelOnly(subscribers, entries.Take(entryCount).ToList(), itemsEach, threads);
-        var kernelSeconds = timer.Elapsed.TotalSeconds;
+            timer.Restart();
+            kernelChecksum += KernelOnly(subscribers, from, to, kernelMatrix, entryCount, itemsEach, threads);
+            kernelSeconds += timer.Elapsed.TotalSeconds;
+        }
+
+        // The delivery path before it planned chunks together, for comparison (--per-subscriber).
+        var perSubscriber = args.Contains("--per-subscriber") ? SelectOneByOne(subscribers, candidates, allowed, corpus, digest, entryCount, threads) : default;
 
         timer.Restart();
         var floorChecksum = Floor(multiplyAdds, threads);
         var floorSeconds = timer.Elapsed.TotalSeconds;
 
         Console.WriteLine($"index entries (BM25, vector matrix)   {indexSeconds,8:N3} s");
-        Console.WriteLine($"digest selection, per subscriber      {selectionSeconds,8:N3} s = {subscriberCount / selectionSeconds,10:N0} subscribers/s   ({picks / (double)subscriberCount:N1} picks each)");
+        Console.WriteLine($"digest selection, chunks of {Chunk}       {selectionSeconds,8:N3} s = {subscriberCount / selectionSeconds,10:N0} subscribers/s   ({picks / (double)subscriberCount:N1} picks each, fingerprint {fingerprint:x16})");
+        if (perSubscriber.Seconds > 0)
+        {
+            Console.WriteLine($"digest selection, one at a time       {perSubscriber.Seconds,8:N3} s = {subscriberCount / perSubscriber.Seconds,10:N0} subscribers/s   ({perSubscriber.Picks / (double)subscriberCount:N1} picks each, fingerprint {perSubscriber.Fingerprint:x16})");
+        }
+
         Console.WriteLine($"similarity alone, blocked kernel      {kernelSeconds,8:N3} s = {multiplyAdds / kernelSeconds / 1e9,10:N1} G multiply-adds/s");
         Console.WriteLine($"arithmetic floor, registers only      {floorSeconds,8:N3} s = {multiplyAdds / floorSeconds / 1e9,10:N1} G multiply-adds/s");
         Console.WriteLine($"ratio to floor                        kernel {floorSeconds / kernelSeconds:N2}, selection {floorSeconds / selectionSeconds:N2}");
@@ -98,24 +123,87 @@ public static class MatchingBench
         return 0;
     }
 
-    /// <summary>Every subscriber's item vectors against every entry, 32 subscribers a block, keeping each subscriber's best score per entry.</summary>
-    private static double KernelOnly(List<IReadOnlyList<InterestItem>> subscribers, List<MatchableEntry> entries, int itemsEach, int threads)
+    /// <summary>Subscribers' digests a chunk at a time, as the delivery path plans them (<see cref="DeliveryOptions.ChunkSize"/>), chunks spread over the threads.</summary>
+    private static (long Picks, long Fingerprint) SelectInChunks(
+        List<IReadOnlyList<InterestItem>> subscribers, int from, int to, List<CandidateEntry> candidates, HashSet<long> allowed, IMatchingCorpus corpus, DigestOptions digest, int entryCount, int threads)
     {
-        var matrix = new float[entries.Count * Dimensions];
-        for (var i = 0; i < entries.Count; i++)
+        long picks = 0;
+        long fingerprint = 0;
+        Parallel.For(0, (to - from + Chunk - 1) / Chunk, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => (Picks: 0L, Fingerprint: 0L),
+            (block, _, local) =>
+            {
+                var first = from + (block * Chunk);
+                var requests = subscribers.Skip(first).Take(Math.Min(Chunk, to - first)).Select(items => new SelectionRequest(allowed, items, ScoreLimit: entryCount)).ToList();
+                var chosen = DigestSelector.SelectMany(candidates, requests, corpus, digest);
+                for (var k = 0; k < chosen.Count; k++)
+                {
+                    local = (local.Picks + chosen[k].Count, unchecked(local.Fingerprint + Fingerprint(first + k, chosen[k])));
+                }
+
+                return local;
+            },
+            local =>
+            {
+                Interlocked.Add(ref picks, local.Picks);
+                Interlocked.Add(ref fingerprint, local.Fingerprint);
+            });
+        return (picks, fingerprint);
+    }
+
+    private static (double Seconds, long Picks, long Fingerprint) SelectOneByOne(
+        List<IReadOnlyList<InterestItem>> subscribers, List<CandidateEntry> candidates, HashSet<long> allowed, IMatchingCorpus corpus, DigestOptions digest, int entryCount, int threads)
+    {
+        var timer = Stopwatch.StartNew();
+        long picks = 0;
+        long fingerprint = 0;
+        Parallel.For(0, subscribers.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => (Picks: 0L, Fingerprint: 0L),
+            (s, _, local) =>
+            {
+                var chosen = DigestSelector.Select(candidates, allowed, subscribers[s], corpus, digest, scoreLimit: entryCount);
+                return (local.Picks + chosen.Count, unchecked(local.Fingerprint + Fingerprint(s, chosen)));
+            },
+            local =>
+            {
+                Interlocked.Add(ref picks, local.Picks);
+                Interlocked.Add(ref fingerprint, local.Fingerprint);
+            });
+        return (timer.Elapsed.TotalSeconds, picks, fingerprint);
+    }
+
+    /// <summary>
+    /// A summary of one subscriber's picks (entries, scores, reasons, order) that any change to the
+    /// selection's results changes: summed over subscribers, so the threads' order does not matter.
+    /// Deterministic across runs, unlike <see cref="HashCode"/>.
+    /// </summary>
+    private static long Fingerprint(int subscriber, IReadOnlyList<DigestPick> picks)
+    {
+        const long Prime = 1_099_511_628_211;
+        var hash = unchecked(subscriber * Prime);
+        foreach (var pick in picks)
         {
-            entries[i].Vector.AsSpan().CopyTo(matrix.AsSpan(i * Dimensions));
+            hash = unchecked((hash * Prime) + pick.EntryId);
+            hash = unchecked((hash * Prime) + (long)Math.Round(pick.Score * 10_000));
+            foreach (var c in pick.Reason)
+            {
+                hash = unchecked((hash * Prime) + c);
+            }
         }
 
+        return hash;
+    }
+
+    /// <summary>The subscribers' (from <paramref name="from"/> to <paramref name="to"/>) item vectors against every entry, 32 subscribers a block, keeping each subscriber's best score per entry.</summary>
+    private static double KernelOnly(List<IReadOnlyList<InterestItem>> subscribers, int from, int to, float[] matrix, int entryCount, int itemsEach, int threads)
+    {
         const int Block = 32;
         var total = 0.0;
         var sync = new object();
-        Parallel.For(0, (subscribers.Count + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => (Queries: new float[Block * itemsEach * Dimensions], Scores: new float[Block * itemsEach * entries.Count], Sum: 0.0),
+        Parallel.For(0, (to - from + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => (Queries: new float[Block * itemsEach * Dimensions], Scores: new float[Block * itemsEach * entryCount], Sum: 0.0),
             (block, _, local) =>
             {
                 var rows = 0;
-                for (var s = block * Block; s < Math.Min(subscribers.Count, (block + 1) * Block); s++)
+                for (var s = from + (block * Block); s < Math.Min(to, from + ((block + 1) * Block)); s++)
                 {
                     foreach (var item in subscribers[s])
                     {
@@ -125,7 +213,7 @@ public static class MatchingBench
 
                 SimilarityKernel.Score(local.Queries.AsSpan(0, rows * Dimensions), matrix, Dimensions, local.Scores);
                 var best = 0f;
-                for (var i = 0; i < rows * entries.Count; i++)
+                for (var i = 0; i < rows * entryCount; i++)
                 {
                     best = Math.Max(best, local.Scores[i]);
                 }
@@ -135,6 +223,17 @@ public static class MatchingBench
             },
             local => { lock (sync) { total += local.Sum; } });
         return total;
+    }
+
+    private static float[] Matrix(List<MatchableEntry> entries)
+    {
+        var matrix = new float[entries.Count * Dimensions];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            entries[i].Vector.AsSpan().CopyTo(matrix.AsSpan(i * Dimensions));
+        }
+
+        return matrix;
     }
 
     /// <summary>The multiply-adds alone: eight independent accumulators (enough to cover the FMA latency), no memory traffic.</summary>

@@ -11,7 +11,8 @@ namespace Newsletter.Delivery;
 /// <summary>
 /// Works out what subscribers' digests would hold at a given cutoff, a chunk of subscribers at a
 /// time: their settings, ledgers and thumbs are read in a few queries for the whole chunk, each
-/// window of entries is read and indexed once per job however many subscribers share it, and
+/// window of entries is read and indexed once per job however many subscribers share it, the
+/// chunk's subscribers of one window are scored together (one kernel pass for all their items), and
 /// nothing is written or locked. Used by the batch job (which then records the plans in its claim)
 /// and by the admin preview (which does not).
 /// </summary>
@@ -59,6 +60,7 @@ public sealed class DigestPlanner(
         var itemsOf = chunk.ToDictionary(s => s.Id, s => InterestItems.For(settings[s.Id], topicItems));
         var prepared = await interests.PrepareAsync(itemsOf.Values.SelectMany(i => i).ToList());
         var next = 0;
+        var byWindow = new Dictionary<IndexedWindow, List<(long Subscriber, SelectionRequest Request)>>(ReferenceEqualityComparer.Instance);
         foreach (var subscriber in chunk)
         {
             var items = prepared.Skip(next).Take(itemsOf[subscriber.Id].Count).ToList();
@@ -76,7 +78,17 @@ public sealed class DigestPlanner(
             }
 
             var profile = raters.Contains(subscriber.Id) ? await LearnAsync(subscriber.Id) : ReaderProfile.Empty(matching);
-            plans[subscriber.Id] = DigestSelector.Select(window.Entries, allowed, items, window.Corpus, options.Value, profile, scoreLimit: fresh, window.ByPopularity);
+            (byWindow.TryGetValue(window, out var sharing) ? sharing : byWindow[window] = []).Add((subscriber.Id, new SelectionRequest(allowed, items, profile, fresh)));
+        }
+
+        // The subscribers of a window are scored together: their items go through the kernel in one pass.
+        foreach (var (window, sharing) in byWindow)
+        {
+            var picks = DigestSelector.SelectMany(window.Entries, sharing.Select(s => s.Request).ToList(), window.Corpus, options.Value, window.ByPopularity);
+            for (var k = 0; k < sharing.Count; k++)
+            {
+                plans[sharing[k].Subscriber] = picks[k];
+            }
         }
 
         return plans;

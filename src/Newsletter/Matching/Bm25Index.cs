@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 namespace Newsletter.Matching;
 
 /// <summary>
@@ -105,10 +106,7 @@ public sealed class Bm25Index
                 }
             }
 
-            for (var doc = 0; doc < limit; doc++)
-            {
-                into[doc] = Math.Max(into[doc], Math.Min(1, sums[doc] / normaliser));
-            }
+            RaiseTo(sums.AsSpan(0, limit), normaliser, into);
         }
         finally
         {
@@ -147,14 +145,31 @@ public sealed class Bm25Index
                 }
             }
 
-            for (var k = 0; k < into.Length; k++)
-            {
-                into[k] = Math.Max(into[k], Math.Min(1, sums[k] / normaliser));
-            }
+            RaiseTo(sums.AsSpan(0, into.Length), normaliser, into);
         }
         finally
         {
             System.Buffers.ArrayPool<float>.Shared.Return(sums);
+        }
+    }
+
+    /// <summary><c>into[i] = max(into[i], min(1, sums[i] / normaliser))</c>, eight at a time: exact operations, so the same values as one at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RaiseTo(ReadOnlySpan<float> sums, float normaliser, Span<float> into)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var divisor = Vector256.Create(normaliser);
+            for (; i <= sums.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256.Max(Vector256.Create(into[i..]), Vector256.Min(Vector256<float>.One, Vector256.Create(sums[i..]) / divisor)).CopyTo(into[i..]);
+            }
+        }
+
+        for (; i < sums.Length; i++)
+        {
+            into[i] = Math.Max(into[i], Math.Min(1, sums[i] / normaliser));
         }
     }
 

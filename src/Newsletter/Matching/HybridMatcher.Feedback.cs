@@ -16,37 +16,44 @@ public sealed partial class HybridMatcher
         /// the papers that plainly belong to it than by its name. A window with nothing that clears the
         /// minimum moves no query, so an interest with nothing relevant is not dragged onto whatever is nearest.
         /// </summary>
-        /// <param name="unmoved">Set, for each query that did not move, to its window's model: its cosines stay as they are.</param>
-        private void ExpandQueries(IReadOnlyList<InterestItem> items, List<int> withVectors, int span, float[] queries, float[] cosines, float[] sampleCosines, WindowModel?[] unmoved)
+        /// <remarks>
+        /// The rows' cosines are as <see cref="Pass"/> laid them out; a row that does not move gets its
+        /// window's model (<see cref="ItemRow.Window"/>): its cosines stay as they are. The moved rows
+        /// are scored again together, from the entry-to-entry cosines or in one more pass of the kernel.
+        /// </remarks>
+        private void ExpandQueries(List<ItemRow> rows, float[] queries, float[] cosines, float[] sampleCosines)
         {
-            var moved = new List<int>();
+            var n = Entries.Count;
+            var moved = new List<ItemRow>();
             Span<int> feedback = stackalloc int[options.PseudoRelevanceEntries];
             var similarities = Similarities();
-            for (var k = 0; k < withVectors.Count; k++)
+            foreach (var row in rows)
             {
-                var (found, share, norm, window) = Expand(items[withVectors[k]], sampleCosines.AsSpan(k * sample.Length, sample.Length), queries.AsSpan(k * dimensions, dimensions), feedback);
+                var rowSample = sampleCosines.AsSpan(row.Place * sample.Length, sample.Length);
+                var rowCosines = cosines.AsSpan(row.Offset, row.Span);
+                var (found, share, norm, window) = Expand(SampleLexical(row), rowSample, queries.AsSpan(row.Place * dimensions, dimensions), feedback);
                 if (found == 0)
                 {
-                    unmoved[k] = window;
+                    row.Window = window;
                     continue;
                 }
 
                 if (similarities is null)
                 {
-                    moved.Add(k);
+                    moved.Add(row);
                     continue;
                 }
 
                 // q'·d = (q·d + share·Σ e_j·d) / |q + share·Σ e_j|: the entry-to-entry cosines turn a
                 // second pass over the matrix into a few rows of additions.
-                Moved(cosines.AsSpan(k * span, span), similarities, feedback[..found], share, norm);
-                if (span == sample.Length)
+                Moved(rowCosines, similarities, feedback[..found], share, norm);
+                if (row.Span == sample.Length)
                 {
-                    cosines.AsSpan(k * span, span).CopyTo(sampleCosines.AsSpan(k * sample.Length)); // the sample is every entry, in order
+                    rowCosines.CopyTo(rowSample); // the sample is every entry, in order
                 }
                 else
                 {
-                    Moved(sampleCosines.AsSpan(k * sample.Length, sample.Length), similarities, feedback[..found], share, norm);
+                    Moved(rowSample, similarities, feedback[..found], share, norm);
                 }
             }
 
@@ -55,20 +62,47 @@ public sealed partial class HybridMatcher
                 return;
             }
 
+            var spans = moved.Select(r => r.Span).ToArray(); // still longest first
             var movedQueries = Scratch.MovedQueries(moved.Count * dimensions);
-            var movedCosines = Scratch.MovedCosines(moved.Count * span);
+            var movedCosines = Scratch.MovedCosines(spans.Sum());
             var movedSample = Scratch.MovedSampleCosines(moved.Count * sample.Length);
             for (var m = 0; m < moved.Count; m++)
             {
-                queries.AsSpan(moved[m] * dimensions, dimensions).CopyTo(movedQueries.AsSpan(m * dimensions));
+                queries.AsSpan(moved[m].Place * dimensions, dimensions).CopyTo(movedQueries.AsSpan(m * dimensions));
             }
 
-            Pass(movedQueries.AsSpan(0, moved.Count * dimensions), span, movedCosines, movedSample);
+            Pass(movedQueries.AsSpan(0, moved.Count * dimensions), spans, movedCosines, movedSample);
+            var offset = 0;
             for (var m = 0; m < moved.Count; m++)
             {
-                movedCosines.AsSpan(m * span, span).CopyTo(cosines.AsSpan(moved[m] * span));
-                movedSample.AsSpan(m * sample.Length, sample.Length).CopyTo(sampleCosines.AsSpan(moved[m] * sample.Length));
+                movedCosines.AsSpan(offset, moved[m].Span).CopyTo(cosines.AsSpan(moved[m].Offset));
+                movedSample.AsSpan(m * sample.Length, sample.Length).CopyTo(sampleCosines.AsSpan(moved[m].Place * sample.Length));
+                offset += moved[m].Span;
             }
+        }
+
+        /// <summary>
+        /// The row's keyword scores on the statistics sample: those it already has when the sample is
+        /// every entry and the row spans them all, else measured on the sample.
+        /// </summary>
+        private ReadOnlySpan<float> SampleLexical(ItemRow row)
+        {
+            if (sample.Length == Entries.Count && row.Span == sample.Length)
+            {
+                return row.Scores!.Lexical.AsSpan(0, sample.Length);
+            }
+
+            var sampleLexical = Scratch.SampleLexical(sample.Length).AsSpan(0, sample.Length);
+            sampleLexical.Clear();
+            if (bm25 is not null)
+            {
+                foreach (var wording in row.Item.Wordings)
+                {
+                    bm25.ScoreSampleInto(wording, sampleLexical);
+                }
+            }
+
+            return sampleLexical;
         }
 
         /// <summary>Rewrites first-pass cosines as the moved query's, from the entry-to-entry cosines (entry positions and sample places coincide here).</summary>
@@ -94,7 +128,13 @@ public sealed partial class HybridMatcher
             }
 
             var inverse = 1 / norm;
-            for (var d = 0; d < cosines.Length; d++)
+            var scaled = new System.Numerics.Vector<float>(inverse);
+            for (var d = 0; d < whole; d += lanes)
+            {
+                (new System.Numerics.Vector<float>(cosines[d..]) * scaled).CopyTo(cosines[d..]);
+            }
+
+            for (var d = whole; d < cosines.Length; d++)
             {
                 cosines[d] *= inverse;
             }
@@ -122,34 +162,21 @@ public sealed partial class HybridMatcher
         /// and the length of the moved query before it was normalised.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private (int Found, float Share, float Norm, WindowModel Window) Expand(InterestItem item, ReadOnlySpan<float> sampleCosines, Span<float> query, Span<int> best)
+        private (int Found, float Share, float Norm, WindowModel Window) Expand(ReadOnlySpan<float> sampleLexical, ReadOnlySpan<float> sampleCosines, Span<float> query, Span<int> best)
         {
-            var sampleLexical = Scratch.SampleLexical(sample.Length).AsSpan(0, sample.Length);
-            sampleLexical.Clear();
-            if (bm25 is not null)
-            {
-                foreach (var wording in item.Wordings)
-                {
-                    bm25.ScoreSampleInto(wording, sampleLexical);
-                }
-            }
-
             var window = ModelFor(sampleCosines);
             var (model, stats, withStanding) = window;
             var wanted = best.Length;
             // Compared as log-odds: the same order and the same cut, without an exponential per entry.
             var minimum = ScoreModel.LogitOf(options.PseudoRelevanceMinimum);
             Span<float> bestScores = stackalloc float[wanted];
+            var logits = Scratch.SampleLogits(sample.Length).AsSpan(0, sample.Length);
+            CalibratedScores.Logits(model, sampleCosines, sampleLexical, withStanding ? stats : null, logits);
             var found = 0;
             for (var k = 0; k < sample.Length; k++)
             {
-                if (!hasVector[sample[k]])
-                {
-                    continue;
-                }
-
-                var p = model.Logit(sampleCosines[k], sampleLexical[k], withStanding ? Standing.Of(sampleCosines[k], stats) : 0);
-                if (!(p >= minimum) || (found == wanted && p <= bestScores[found - 1]))
+                var p = logits[k];
+                if (!(p >= minimum) || !hasVector[sample[k]] || (found == wanted && p <= bestScores[found - 1]))
                 {
                     continue;
                 }

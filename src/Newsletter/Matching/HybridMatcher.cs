@@ -51,6 +51,9 @@ public sealed partial class HybridMatcher(MatchingOptions options) : IEntryMatch
         private readonly Bm25Index? bm25;
         private readonly float[] matrix = [];
         private readonly bool[] hasVector = [];
+
+        /// <summary>Positions of the entries without a usable vector, in order.</summary>
+        private readonly int[] withoutVector = [];
         private readonly int dimensions;
         private readonly int[] sample;
 
@@ -58,7 +61,7 @@ public sealed partial class HybridMatcher(MatchingOptions options) : IEntryMatch
         private readonly int[] standingPlaces = [];
         private readonly float[] sampleMatrix = [];
         private readonly Dictionary<long, int> positions = [];
-        private readonly ConcurrentDictionary<(string Query, string EmbeddingText, int Wordings, string? LastWording, bool HasVector), ItemScores> cache = new();
+        private readonly ConcurrentDictionary<ItemKey, ItemScores> cache = new();
         private readonly int cachedItems;
         private readonly Lazy<float[]> similarities;
         private int cachedCount;
@@ -104,6 +107,7 @@ public sealed partial class HybridMatcher(MatchingOptions options) : IEntryMatch
                     }
                 }
 
+                withoutVector = Enumerable.Range(0, n).Where(i => !hasVector[i]).ToArray();
                 var withVector = Enumerable.Range(0, sample.Length).Where(k => hasVector[sample[k]]).ToArray();
                 var standing = Math.Min(withVector.Length, StandingSample);
                 standingPlaces = Enumerable.Range(0, standing).Select(j => withVector[(int)((long)j * withVector.Length / standing)]).ToArray();
@@ -119,131 +123,6 @@ public sealed partial class HybridMatcher(MatchingOptions options) : IEntryMatch
         public IReadOnlyList<MatchableEntry> Entries { get; }
 
         public int IndexOf(long entryId) => positions.GetValueOrDefault(entryId, -1);
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Score(IReadOnlyList<InterestItem> items, ScoreSheet sheet, int limit = int.MaxValue)
-        {
-            var n = Entries.Count;
-            limit = Math.Clamp(limit, 0, n);
-            sheet.Reset(n);
-            var scores = ScoresOf(items, limit);
-            for (var i = 0; i < items.Count; i++)
-            {
-                var item = scores[i];
-                for (var doc = 0; doc < limit; doc++)
-                {
-                    // Every item's score is a calibrated probability, so the item that wins an entry is
-                    // simply the one most likely to want it.
-                    var score = item.Fused[doc];
-                    if (score > sheet.Score[doc] || sheet.Item[doc] < 0)
-                    {
-                        sheet.Score[doc] = score;
-                        sheet.Lexical[doc] = item.Lexical[doc];
-                        sheet.Semantic[doc] = item.Semantic[doc];
-                        sheet.Item[doc] = i;
-                    }
-                }
-            }
-
-            foreach (var item in scores)
-            {
-                Scratch.Return(item);
-            }
-        }
-
-        private ItemScores[] ScoresOf(IReadOnlyList<InterestItem> items, int limit)
-        {
-            var n = Entries.Count;
-            var scores = new ItemScores[items.Count];
-            var uncached = new List<int>();
-            for (var i = 0; i < items.Count; i++)
-            {
-                if (cache.TryGetValue(Key(items[i]), out var cached))
-                {
-                    scores[i] = cached;
-                }
-                else
-                {
-                    uncached.Add(i);
-                }
-            }
-
-            if (uncached.Count == 0)
-            {
-                return scores;
-            }
-
-            // While the cache has room, items are scored over the whole corpus and kept (the next
-            // subscriber with that topic needs other entries); after that only as far as this one needs.
-            var cacheable = Volatile.Read(ref cachedCount) < cachedItems;
-            var span = cacheable ? n : limit;
-
-            // Cosines of every uncached item with a vector, in one pass of the kernel over the matrix
-            // (the entries this subscriber can be sent) and one over the statistics sample.
-            var withVectors = uncached.Where(i => HasVector(items[i])).ToList();
-            var cosines = Scratch.Cosines(withVectors.Count * span);
-            var sampleCosines = Scratch.SampleCosines(withVectors.Count * sample.Length);
-            var queries = Scratch.Queries(withVectors.Count * dimensions);
-            var windows = new WindowModel?[withVectors.Count]; // set where feedback already measured the cosines Fill will see
-            for (var k = 0; k < withVectors.Count; k++)
-            {
-                items[withVectors[k]].Vector.AsSpan().CopyTo(queries.AsSpan(k * dimensions));
-            }
-
-            if (withVectors.Count > 0)
-            {
-                Pass(queries.AsSpan(0, withVectors.Count * dimensions), span, cosines, sampleCosines);
-                if (options.PseudoRelevanceEntries > 0)
-                {
-                    ExpandQueries(items, withVectors, span, queries, cosines, sampleCosines, windows);
-                }
-            }
-
-            foreach (var i in uncached)
-            {
-                var k = withVectors.IndexOf(i);
-                var item = Scratch.Rent(n);
-                Fill(items[i], item, span, k >= 0 ? windows[k] : null, hasSemantic: k >= 0,
-                    k >= 0 ? cosines.AsSpan(k * span, span) : default,
-                    k >= 0 ? sampleCosines.AsSpan(k * sample.Length, sample.Length) : default);
-                // ConcurrentDictionary.Count takes every lock of the dictionary: count the adds ourselves.
-                if (span == n && Volatile.Read(ref cachedCount) < cachedItems && cache.TryAdd(Key(items[i]), item))
-                {
-                    Interlocked.Increment(ref cachedCount);
-                    item.MarkCached();
-                }
-
-                scores[i] = item;
-            }
-
-            return scores;
-        }
-
-        /// <summary>
-        /// Cosines of the queries with the first <paramref name="span"/> entries and with the statistics
-        /// sample: one pass of the kernel over each, or one in all when the span is the whole corpus.
-        /// </summary>
-        private void Pass(ReadOnlySpan<float> queries, int span, Span<float> cosines, Span<float> sampleCosines)
-        {
-            var n = Entries.Count;
-            var count = queries.Length / dimensions;
-            SimilarityKernel.Score(queries, matrix.AsSpan(0, span * dimensions), dimensions, cosines);
-            if (span == n)
-            {
-                // Every sampled entry was just scored: read its cosine instead of computing it twice.
-                for (var q = 0; q < count; q++)
-                {
-                    for (var k = 0; k < sample.Length; k++)
-                    {
-                        sampleCosines[(q * sample.Length) + k] = cosines[(q * n) + sample[k]];
-                    }
-                }
-            }
-            else
-            {
-                SimilarityKernel.Score(queries, sampleMatrix, dimensions, sampleCosines);
-            }
-        }
 
         /// <summary>The calibrated model for an item's window, and where its entries' cosines centre and spread.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -267,25 +146,30 @@ public sealed partial class HybridMatcher(MatchingOptions options) : IEntryMatch
             return new WindowModel(model, stats, withStanding);
         }
 
-        /// <summary>
-        /// An item's calibrated probabilities for the first <paramref name="span"/> entries; where each
-        /// entry stands is measured against the statistics sample. Nothing is computed for the entries in between.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Fill(InterestItem item, ItemScores into, int span, WindowModel? known, bool hasSemantic, ReadOnlySpan<float> cosines, ReadOnlySpan<float> sampleCosines)
+        /// <summary>An item's keyword scores (the best of its wordings) for the first <paramref name="into"/>.Length entries.</summary>
+        private void Lexical(InterestItem item, Span<float> into)
         {
-            var lexical = into.Lexical.AsSpan(0, span);
-            var semantic = into.Semantic.AsSpan(0, span);
-            var fused = into.Fused.AsSpan(0, span);
-            lexical.Clear();
+            into.Clear();
             if (bm25 is not null)
             {
                 foreach (var wording in item.Wordings)
                 {
-                    bm25.ScoreInto(wording, lexical, span);
+                    bm25.ScoreInto(wording, into, into.Length);
                 }
             }
+        }
 
+        /// <summary>
+        /// An item's calibrated probabilities for the first <paramref name="span"/> entries, from its
+        /// keyword scores already in <paramref name="into"/>; where each entry stands is measured against
+        /// the statistics sample. Nothing is computed for the entries in between.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Fill(ItemScores into, int span, WindowModel? known, bool hasSemantic, ReadOnlySpan<float> cosines, ReadOnlySpan<float> sampleCosines)
+        {
+            var lexical = into.Lexical.AsSpan(0, span);
+            var semantic = into.Semantic.AsSpan(0, span);
+            var fused = into.Fused.AsSpan(0, span);
             var keywordsOnly = models[(int)SignalSet.Lexical];
             if (!hasSemantic)
             {
@@ -299,30 +183,29 @@ public sealed partial class HybridMatcher(MatchingOptions options) : IEntryMatch
             }
 
             var (model, stats, withStanding) = known ?? ModelFor(sampleCosines);
-            for (var doc = 0; doc < span; doc++)
+            cosines[..span].CopyTo(semantic);
+            CalibratedScores.Logits(model, cosines, lexical, withStanding ? stats : null, fused);
+            CalibratedScores.Probabilities(fused);
+            foreach (var doc in withoutVector)
             {
-                if (hasVector[doc])
+                if (doc >= span)
                 {
-                    var cosine = cosines[doc];
-                    semantic[doc] = cosine;
-                    fused[doc] = model.Probability(cosine, lexical[doc], withStanding ? Standing.Of(cosine, stats) : 0);
+                    break;
                 }
-                else
-                {
-                    // An entry without a vector yet (it arrived moments before the cutoff) is judged by its
-                    // keywords alone, with the model calibrated for that: it would otherwise never qualify,
-                    // and the subscriber's window moves past it for good.
-                    semantic[doc] = 0;
-                    fused[doc] = lexical[doc] > 0 ? keywordsOnly.Probability(0, lexical[doc], 0) : 0;
-                }
+
+                // An entry without a vector yet (it arrived moments before the cutoff) is judged by its
+                // keywords alone, with the model calibrated for that: it would otherwise never qualify,
+                // and the subscriber's window moves past it for good.
+                semantic[doc] = 0;
+                fused[doc] = lexical[doc] > 0 ? keywordsOnly.Probability(0, lexical[doc], 0) : 0;
             }
         }
 
         // What the scores depend on: the same query expanded differently is a different item. The
         // wordings are derived from the query, so their count and last one tell expansions apart
         // without building a string per lookup.
-        private (string, string, int, string?, bool) Key(InterestItem item) =>
-            (item.Query, item.EmbeddingText, item.Wordings.Count, item.Wordings.Count > 0 ? item.Wordings[^1] : null, HasVector(item));
+        private ItemKey Key(InterestItem item) =>
+            new(item.Query, item.EmbeddingText, item.Wordings.Count, item.Wordings.Count > 0 ? item.Wordings[^1] : null, HasVector(item));
 
         /// <summary>Items' vectors are checked where they are prepared (<see cref="InterestPreparation"/>); here only their size.</summary>
         private bool HasVector(InterestItem item) => dimensions > 0 && item.Vector?.Length == dimensions;
@@ -331,3 +214,6 @@ public sealed partial class HybridMatcher(MatchingOptions options) : IEntryMatch
 
 /// <summary>The calibrated model for an item's window, and where the window's cosines centre and spread.</summary>
 internal readonly record struct WindowModel(ScoreModel Model, (float Median, float Scale) Stats, bool WithStanding);
+
+/// <summary>What an item's scores depend on (see <c>Corpus.Key</c>).</summary>
+internal readonly record struct ItemKey(string Query, string EmbeddingText, int Wordings, string? LastWording, bool HasVector);

@@ -40,6 +40,9 @@ public interface IEntryMatcher
     IMatchingCorpus Index(IReadOnlyList<MatchableEntry> entries);
 }
 
+/// <summary>One subscriber's items, and how many of the corpus's entries (a prefix) they can be sent.</summary>
+public readonly record struct ScoringRequest(IReadOnlyList<InterestItem> Items, int Limit = int.MaxValue);
+
 public interface IMatchingCorpus
 {
     IReadOnlyList<MatchableEntry> Entries { get; }
@@ -48,12 +51,20 @@ public interface IMatchingCorpus
     int IndexOf(long entryId);
 
     /// <summary>
-    /// Scores entries for the items into <paramref name="sheet"/>: the fast path the digest uses for
-    /// each subscriber (allocation per call, none per entry). Only the first <paramref name="limit"/>
-    /// entries are scored (a window lists its newest entries first, and a subscriber can only be sent
-    /// those newer than their last digest); where an entry stands is still measured against the whole span.
+    /// Scores a chunk of subscribers together: every item the chunk needs that is not cached goes
+    /// through one pass of the similarity kernel (so blocks of four queries share each entry load),
+    /// and an item several of them share is scored once. Then, subscriber by subscriber in order,
+    /// <paramref name="scored"/> gets the request's place and <paramref name="sheet"/> holding its
+    /// scores, valid until it returns. A subscriber's scores are the same, to the bit, whoever else is
+    /// in the chunk. Only the first <see cref="ScoringRequest.Limit"/> entries of each are scored (a
+    /// window lists its newest entries first, and a subscriber can only be sent those newer than their
+    /// last digest); where an entry stands is still measured against the whole span.
     /// </summary>
-    void Score(IReadOnlyList<InterestItem> items, ScoreSheet sheet, int limit = int.MaxValue);
+    void ScoreMany(IReadOnlyList<ScoringRequest> requests, ScoreSheet sheet, Action<int, ScoreSheet> scored);
+
+    /// <summary>One subscriber's scores into <paramref name="sheet"/>: a chunk of one.</summary>
+    void Score(IReadOnlyList<InterestItem> items, ScoreSheet sheet, int limit = int.MaxValue) =>
+        ScoreMany([new ScoringRequest(items, limit)], sheet, static (_, _) => { });
 
     /// <returns>
     /// Every entry that at least one item has a signal for (a keyword in common, or a cosine: both

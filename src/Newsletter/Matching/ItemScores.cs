@@ -48,6 +48,9 @@ internal static class Scratch
     private static float[]? sampleLexical;
 
     [ThreadStatic]
+    private static float[]? sampleLogits;
+
+    [ThreadStatic]
     private static float[]? movedQueries;
 
     [ThreadStatic]
@@ -56,8 +59,14 @@ internal static class Scratch
     [ThreadStatic]
     private static float[]? movedSampleCosines;
 
+    /// <summary>Three floats an entry: 12 MB.</summary>
+    private const int MaxPooledEntries = 1 << 20;
+
     [ThreadStatic]
     private static Stack<ItemScores>? free;
+
+    [ThreadStatic]
+    private static int pooledEntries;
 
     public static float[] Cosines(int length) => Grown(ref cosines, length);
 
@@ -71,20 +80,40 @@ internal static class Scratch
 
     public static float[] SampleLexical(int length) => Grown(ref sampleLexical, length);
 
+    public static float[] SampleLogits(int length) => Grown(ref sampleLogits, length);
+
     public static float[] MovedQueries(int length) => Grown(ref movedQueries, length);
 
     public static float[] MovedCosines(int length) => Grown(ref movedCosines, length);
 
     public static float[] MovedSampleCosines(int length) => Grown(ref movedSampleCosines, length);
 
-    public static ItemScores Rent(int n) =>
-        (free ??= new()).TryPop(out var scores) && scores.Fused.Length >= n ? scores : ItemScores.Allocate(n);
+    /// <summary>Scores for at least <paramref name="length"/> entries; one too short for it is dropped.</summary>
+    public static ItemScores Rent(int length)
+    {
+        if ((free ??= new()).TryPop(out var scores))
+        {
+            pooledEntries -= scores.Fused.Length;
+            if (scores.Fused.Length >= length)
+            {
+                return scores;
+            }
+        }
 
+        return ItemScores.Allocate(length);
+    }
+
+    /// <summary>
+    /// Kept for the next chunk: up to a chunk's worth of distinct items (50 subscribers with a few
+    /// each), and at most 12 MB a thread (a long window's items scored over all of it while the cache
+    /// had room are not worth keeping for the short spans that follow).
+    /// </summary>
     public static void Return(ItemScores scores)
     {
-        if (!scores.Cached && (free ??= new()).Count < 16)
+        if (!scores.Cached && (free ??= new()).Count < 256 && pooledEntries + scores.Fused.Length <= MaxPooledEntries)
         {
             free.Push(scores);
+            pooledEntries += scores.Fused.Length;
         }
     }
 

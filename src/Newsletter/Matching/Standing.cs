@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Newsletter.Matching;
 
@@ -21,69 +22,13 @@ public static class Standing
             return (0, 1);
         }
 
-        var work = scratch[..cosines.Length];
-        cosines.CopyTo(work);
-        var median = Median(work);
-        for (var i = 0; i < work.Length; i++)
-        {
-            work[i] = Math.Abs(work[i] - median);
-        }
-
-        return (median, Math.Max(MinimumScale, 1.4826f * Median(work)));
+        var keys = MemoryMarshal.Cast<float, int>(scratch[..cosines.Length]);
+        OrderStatistics.Keys(cosines, keys);
+        var median = OrderStatistics.Median(keys);
+        OrderStatistics.DeviationKeys(cosines, median, keys);
+        return (median, Math.Max(MinimumScale, 1.4826f * OrderStatistics.Median(keys)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Of(float cosine, (float Median, float Scale) window) => Math.Clamp((cosine - window.Median) / window.Scale, -Limit, Limit);
-
-    /// <summary>The median, by selection rather than a full sort (this runs per item per subscriber); reorders <paramref name="values"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Median(Span<float> values)
-    {
-        var upper = Select(values, values.Length / 2);
-        if (values.Length % 2 == 1)
-        {
-            return upper;
-        }
-
-        // After selection everything left of the middle is at most it: the lower middle is their maximum.
-        var lower = float.MinValue;
-        foreach (var v in values[..(values.Length / 2)])
-        {
-            lower = Math.Max(lower, v);
-        }
-
-        return (lower + upper) / 2;
-    }
-
-    /// <summary>Quickselect (Hoare partition, median-of-three pivot): the k-th smallest, with smaller values left of it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Select(Span<float> values, int k)
-    {
-        int left = 0, right = values.Length - 1;
-        while (left < right)
-        {
-            var middle = left + ((right - left) / 2);
-            var pivot = MedianOfThree(values[left], values[middle], values[right]);
-            int i = left, j = right;
-            while (i <= j)
-            {
-                while (values[i] < pivot) i++;
-                while (values[j] > pivot) j--;
-                if (i <= j)
-                {
-                    (values[i], values[j]) = (values[j], values[i]);
-                    i++;
-                    j--;
-                }
-            }
-
-            if (k <= j) right = j;
-            else if (k >= i) left = i;
-            else return values[k];
-        }
-
-        return values[k];
-    }
-
-    private static float MedianOfThree(float a, float b, float c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
 }

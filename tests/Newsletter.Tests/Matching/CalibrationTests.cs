@@ -22,6 +22,28 @@ public sealed class CalibrationTests
         Assert.Equal(Math.Max(Standing.MinimumScale, 1.4826f * SortedMedian(deviations)), scale, 4);
     }
 
+    /// <summary>The median and deviation are the middle elements themselves, so they match a sort to the bit (ties, negatives, odd and even lengths).</summary>
+    [Fact]
+    public void Standing_MatchesASortToTheBit()
+    {
+        var random = new Random(5);
+        foreach (var count in new[] { 1, 2, 3, 4, 5, 8, 9, 31, 64, 255, 511, 512, 513 })
+        {
+            for (var trial = 0; trial < 20; trial++)
+            {
+                var coarse = trial % 2 == 0; // rounded: many ties
+                var values = Enumerable.Range(0, count).Select(_ => (float)(coarse ? Math.Round((random.NextDouble() * 1.2) - 0.4, 2) : (random.NextDouble() * 0.5) - 0.1)).ToArray();
+                var median = SortedMedian(values);
+                var expected = (median, Math.Max(Standing.MinimumScale, 1.4826f * SortedMedian(values.Select(v => Math.Abs(v - median)).ToArray())));
+
+                var actual = Standing.Of(values, new float[count]);
+
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected.median), BitConverter.SingleToInt32Bits(actual.Median));
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected.Item2), BitConverter.SingleToInt32Bits(actual.Scale));
+            }
+        }
+    }
+
     [Fact]
     public void Standing_OfAWindowOfEqualCosines_HasTheMinimumScale_AndIsClamped()
     {

@@ -54,6 +54,38 @@ public sealed class SimilarityKernelTests
         Assert.DoesNotContain(-7f, scores.AsSpan(0, 5 * 66).ToArray());
     }
 
+    /// <summary>Chunked scoring relies on this: a query scores the same, to the bit, alone or among others, over a short span or a long one.</summary>
+    [Theory]
+    [InlineData(384)]
+    [InlineData(20)]
+    public void Score_GivesEachPairTheSameBits_WhateverElseTheCallHolds(int dimensions)
+    {
+        var random = new Random(dimensions + 1);
+        var queries = UnitRows(random, 9, dimensions);
+        var entries = UnitRows(random, 70, dimensions);
+        var alone = new float[70];
+        var together = new float[9 * 70];
+
+        for (var q = 0; q < 9; q++)
+        {
+            SimilarityKernel.Score(queries.AsSpan(q * dimensions, dimensions), entries, dimensions, alone);
+            for (var queryCount = q + 1; queryCount <= 9; queryCount++)
+            {
+                for (var entryCount = 1; entryCount <= 70; entryCount++)
+                {
+                    SimilarityKernel.Score(queries.AsSpan(0, queryCount * dimensions), entries.AsSpan(0, entryCount * dimensions), dimensions, together);
+                    for (var e = 0; e < entryCount; e++)
+                    {
+                        if (BitConverter.SingleToInt32Bits(together[(q * entryCount) + e]) != BitConverter.SingleToInt32Bits(alone[e]))
+                        {
+                            Assert.Fail($"query {q} of {queryCount}, entry {e} of {entryCount}: {together[(q * entryCount) + e]:R} together, {alone[e]:R} alone");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Score_RejectsAScoreBufferSmallerThanQueriesTimesEntries()
     {

@@ -12,6 +12,12 @@ namespace Newsletter.Matching.Embeddings;
 /// multiply-add units, not the loads, set the pace; entries are walked in tiles that stay in L2 while
 /// every query block passes over them. No allocation.
 /// </summary>
+/// <remarks>
+/// Every pair is summed the same way wherever it falls (one fused multiply-add chain over the
+/// dimensions, then one horizontal sum), blocks and remainders alike, so a query's scores do not
+/// depend on which other queries share the call or how many entries it spans: a chunk of
+/// subscribers scored together gets exactly the scores each would get alone.
+/// </remarks>
 public static class SimilarityKernel
 {
     /// <summary>64 entries of 384 floats: 96 KB, well inside a 512 KB L2 next to the query block.</summary>
@@ -51,7 +57,7 @@ public static class SimilarityKernel
                     {
                         for (var k = 0; k < 4; k++)
                         {
-                            scores[((q + k) * entryCount) + e] = VectorMath.Dot(queries.Slice((q + k) * dimensions, dimensions), entries.Slice(e * dimensions, dimensions));
+                            scores[((q + k) * entryCount) + e] = Pair(queries, entries, dimensions, q + k, e);
                         }
                     }
                 }
@@ -70,13 +76,29 @@ public static class SimilarityKernel
                     }
                 }
 
-                var query = queries.Slice(q * dimensions, dimensions);
                 for (; e < tileEnd; e++)
                 {
-                    scores[(q * entryCount) + e] = VectorMath.Dot(query, entries.Slice(e * dimensions, dimensions));
+                    scores[(q * entryCount) + e] = blocked
+                        ? Pair(queries, entries, dimensions, q, e)
+                        : VectorMath.Dot(queries.Slice(q * dimensions, dimensions), entries.Slice(e * dimensions, dimensions));
                 }
             }
         }
+    }
+
+    /// <summary>One pair, summed exactly as the blocks sum each of theirs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Pair(ReadOnlySpan<float> queries, ReadOnlySpan<float> entries, int dimensions, int q, int e)
+    {
+        ref var q0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(queries), q * dimensions);
+        ref var e0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(entries), e * dimensions);
+        Vector256<float> a = default;
+        for (var i = 0; i < dimensions; i += 8)
+        {
+            a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref q0, (nuint)i), Vector256.LoadUnsafe(ref e0, (nuint)i), a);
+        }
+
+        return Vector256.Sum(a);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
