@@ -84,6 +84,13 @@ public sealed class PostgresConnectionFactory : IDbConnectionFactory, IAsyncDisp
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         builder.Timezone ??= "UTC";
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // The service runs the same few dozen statements over and over (a digest run, thousands of
+            // times each): prepared once per connection, the server stops parsing and planning them.
+            builder.MaxAutoPrepare = 64;
+        }
+
         return builder.ConnectionString;
     }
 
