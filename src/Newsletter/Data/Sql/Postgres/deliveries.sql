@@ -30,8 +30,15 @@ FROM entries e WHERE id = ANY(@Ids);
 
 -- name: list-sent-in-windows
 -- What a chunk's subscribers were already sent since the earliest of their windows (each is then cut to its own).
-SELECT s.subscriber_id AS SubscriberId, s.entry_id AS EntryId, e.arrived_at AS ArrivedAt FROM sent_entries s JOIN entries e ON e.id = s.entry_id
-WHERE s.subscriber_id = ANY(@SubscriberIds) AND e.arrived_at > @Start AND e.arrived_at <= @Cutoff;
+-- The subscribers' ledger rows first (the key leads with the subscriber; a ledger row is written after
+-- its entry arrived, so older rows cannot match), then their entries: left to itself the planner walked
+-- every entry of the window and probed the ledger for all fifty subscribers at each, 20-35 ms a chunk.
+WITH ledger AS MATERIALIZED (
+    SELECT subscriber_id, entry_id FROM sent_entries WHERE subscriber_id = ANY(@SubscriberIds) AND created_at > @Start
+)
+SELECT l.subscriber_id AS SubscriberId, l.entry_id AS EntryId, e.arrived_at AS ArrivedAt
+FROM ledger l JOIN entries e ON e.id = l.entry_id
+WHERE e.arrived_at > @Start AND e.arrived_at <= @Cutoff;
 
 -- name: insert-sent-entries
 -- The ledger for a whole chunk in one statement (@Rows: a JSON array of {"s": subscriber, "e": entry, "d": delivery}):
