@@ -270,7 +270,7 @@ public static class BenchVerb
         {
             if (await subscribers.GetAsync(connection, subscriberId) is { } subscriber)
             {
-                samples.Add(await composer.ComposeAsync(subscriber, await store.EntriesOfAsync(connection, deliveryId)));
+                samples.Add(await composer.ComposeAsync(subscriber, (await store.EntriesOfAsync(connection, [deliveryId]))[deliveryId].ToList()));
             }
         }
 

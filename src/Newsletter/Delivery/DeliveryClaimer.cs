@@ -27,15 +27,15 @@ public sealed class DeliveryClaimer(DeliveryStore store, SubscriberStore subscri
             return new PreparedChunk([], 0);
         }
 
-        var unplanned = due.Where(d => d.SelectedAt is null).Select(d => d.SubscriberId).ToList();
-        var sendable = (await subscribers.ListByIdsAsync(connection, unplanned)).Where(IsSendable).ToList();
-        var plans = await planner.PlanChunkAsync(connection, sendable, cutoff);
+        // Read once, for planning and for recording: an unsubscribe that lands after this is caught by the claim.
+        var current = (await subscribers.ListByIdsAsync(connection, due.Select(d => d.SubscriberId).ToList())).ToDictionary(s => s.Id);
+        var unplanned = due.Where(d => d.SelectedAt is null).Select(d => current.GetValueOrDefault(d.SubscriberId)).OfType<Subscriber>().Where(IsSendable).ToList();
+        var plans = await planner.PlanChunkAsync(connection, unplanned, cutoff);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var ready = new List<(DueDelivery Row, Subscriber Subscriber)>();
         await using (var tx = await connection.BeginTransactionAsync())
         {
-            var current = (await subscribers.ListByIdsAsync(connection, due.Select(d => d.SubscriberId).ToList(), tx)).ToDictionary(s => s.Id);
             var planned = new List<PlannedDelivery>();
             var rows = due.ToDictionary(d => d.Id);
             foreach (var row in due)
@@ -52,12 +52,10 @@ public sealed class DeliveryClaimer(DeliveryStore store, SubscriberStore subscri
                 {
                     ready.Add((row, subscriber)); // a retry: it sends what was chosen the first time
                 }
-                else if (plans.TryGetValue(subscriber.Id, out var picks))
+                else
                 {
-                    planned.Add(new PlannedDelivery(row.Id, subscriber.Id, picks));
+                    planned.Add(new PlannedDelivery(row.Id, subscriber.Id, plans[subscriber.Id]));
                 }
-
-                // Else it came back (resumed, confirmed again) since planning: it stays queued for the next chunk.
             }
 
             var recorded = await store.RecordSelectionsAsync(tx, planned, cutoff, now);

@@ -67,8 +67,6 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     private readonly string insertSentEntries = sql["insert-sent-entries"];
     private readonly string recordedEntries = sql["list-recorded-entries"];
     private readonly string advanceWindows = sql["advance-digest-windows"];
-    private readonly string deliveryEntries = sql["list-delivery-entries"];
-    private readonly string entriesByIds = sql["list-entries-by-ids"];
     private readonly string sentSample = sql["sample-sent-deliveries"];
     private readonly string upsertFeedback = sql["upsert-feedback"];
     private readonly string entryTitle = sql["get-sent-entry-title"];
@@ -219,9 +217,6 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
             ? Task.CompletedTask
             : tx.Connection!.ExecuteAsync(markSent, new { Rows = JsonSerializer.Serialize(sent.Select(s => new { id = s.DeliveryId, message_id = s.MessageId })), Now = now }, tx);
 
-    public async Task<IReadOnlyList<DigestEntryRow>> EntriesOfAsync(DbConnection c, long deliveryId) =>
-        (await c.QueryAsync<DigestEntryRow>(deliveryEntries, new { DeliveryId = deliveryId })).AsList();
-
     /// <summary>Planned picks as rows, in the picks' order, for the admin preview (nothing recorded).</summary>
     public async Task<IReadOnlyList<DigestEntryRow>> RowsForAsync(DbConnection c, IReadOnlyList<DigestPick> picks)
     {
@@ -230,7 +225,7 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
             return [];
         }
 
-        var rows = (await c.QueryAsync<DigestEntryRow>(entriesByIds, new { Ids = picks.Select(p => p.EntryId).ToArray() })).ToDictionary(r => r.Id);
+        var rows = (await c.QueryAsync<VersionedEntryRow>(entryTexts, new { Ids = picks.Select(p => p.EntryId).ToArray() })).ToDictionary(r => r.Id);
         return picks.Where(p => rows.ContainsKey(p.EntryId))
             .Select(p => rows[p.EntryId].With(p.Score, p.Reason))
             .ToList();

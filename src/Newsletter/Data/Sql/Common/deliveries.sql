@@ -64,12 +64,6 @@ SELECT status, cutoff_at AS CutoffAt, consecutive_failures AS ConsecutiveFailure
 -- The holder extends its own lease while it works; no row changed means it lost the lease.
 UPDATE delivery_batches SET lease_until = @Until WHERE id = @Id AND lease_owner = @Owner;
 
--- name: list-delivery-entries
--- What a digest holds, to render it (again, on a retry).
-SELECT e.id, e.title, e.abstract, e.url, e.authors, e.upvotes, e.source_id AS SourceId, e.arrived_at AS ArrivedAt, de.score, de.reason
-FROM delivery_entries de JOIN entries e ON e.id = de.entry_id
-WHERE de.delivery_id = @DeliveryId ORDER BY de.position;
-
 -- name: sample-sent-deliveries
 -- The bench renders real digests of its run again for its baseline.
 SELECT id, subscriber_id FROM deliveries WHERE run_id = @RunId AND state = 'sent' ORDER BY id LIMIT @Count;

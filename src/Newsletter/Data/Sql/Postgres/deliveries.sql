@@ -3,11 +3,6 @@
 SELECT delivery_id AS DeliveryId, entry_id AS EntryId FROM sent_entries
 WHERE subscriber_id = ANY(@SubscriberIds) AND delivery_id = ANY(@DeliveryIds);
 
--- name: list-entries-by-ids
--- The admin preview shows planned entries without recording them.
-SELECT id, title, abstract, url, authors, upvotes, source_id AS SourceId, arrived_at AS ArrivedAt, 0.0::float8 AS score, '' AS reason
-FROM entries WHERE id = ANY(@Ids);
-
 -- name: claim-deliveries
 -- Conditional, like claim-delivery, for a whole chunk: only rows still queued move to sending, and
 -- the rows come back as they are now (another worker may have chosen their entries since).
@@ -24,7 +19,7 @@ FROM delivery_entries de JOIN entries e ON e.id = de.entry_id
 WHERE de.delivery_id = ANY(@Ids) ORDER BY de.delivery_id, de.position;
 
 -- name: list-entry-texts
--- Entries as digests show them, with the version they were read at.
+-- Entries as digests show them, with the version they were read at (and for the admin preview).
 SELECT id, title, abstract, url, authors, upvotes, source_id AS SourceId, arrived_at AS ArrivedAt, e.updated_at::text AS Version
 FROM entries e WHERE id = ANY(@Ids);
 
