@@ -216,6 +216,33 @@ public sealed class DigestDeliveryTests
     }
 
     [Fact]
+    public async Task AChunkPreparedWhenItsWorkerDied_IsSentLater_WithWhatWasChosen()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.SubscribeAndConfirmAsync("held@example.org", ["code-models"]);
+        await PostEntriesAsync(app, DigestTestData.FirstDay);
+        var run = await RunAsync(app);
+        var id = run.GetProperty("id").GetInt64();
+        await PostEntriesAsync(app, DigestTestData.SecondDay);
+        // What a SIGKILL while the chunk before was on the wire leaves: this chunk prepared (its digest
+        // chosen and in the ledger) but never claimed, still queued, and the run unfinished.
+        app.Execute($"UPDATE deliveries SET state = 'queued', attempts = 0, updated_at = '2000-01-01 00:00:00' WHERE run_id = {id}");
+        app.Execute($"UPDATE digest_runs SET status = 'running', completed_at = NULL WHERE id = {id}");
+
+        using (var scope = app.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DeliverySupervisorJob>().RunAsync(CancellationToken.None);
+        }
+
+        var after = await WaitForRunAsync(app, id, "completed");
+        Assert.Equal(1, after.GetProperty("sent").GetInt32());
+        var resent = Digests(app, "held@example.org").Last();
+        Assert.Equal(2, Digests(app, "held@example.org").Count); // the first copy stands for the one the crash cut off
+        Assert.Contains("Program synthesis with large code models", resent.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Code generation benchmarks revisited", resent.TextBody, StringComparison.Ordinal); // not planned again
+    }
+
+    [Fact]
     public async Task DigestsApi_NeedsTheAdminKey_AndAnswers404ForAnUnknownRun()
     {
         await using var app = await TestApp.StartAsync();
