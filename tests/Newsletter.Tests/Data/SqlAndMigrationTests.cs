@@ -84,6 +84,64 @@ public sealed class SqlAndMigrationTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Ledger_GoesWithTheSubscriberDeliveryOrEntryItNames_OnSqlite()
+    {
+        var factory = new SqliteConnectionFactory(SqliteConnectionFactory.ForFile(Path.Combine(folder, "db.sqlite")));
+        await AssertLedgerFollowsItsParentsAsync(factory);
+    }
+
+    [Fact]
+    public async Task Ledger_GoesWithTheSubscriberDeliveryOrEntryItNames_OnPostgres()
+    {
+        // PostgreSQL cascades the ledger by triggers, not foreign keys (migration 0010): the same promise.
+        var connectionString = await PostgresCluster.Shared.CreateDatabaseAsync();
+        try
+        {
+            await using var factory = new PostgresConnectionFactory(connectionString);
+            await AssertLedgerFollowsItsParentsAsync(factory);
+        }
+        finally
+        {
+            await PostgresCluster.Shared.DropDatabaseAsync(connectionString);
+        }
+    }
+
+    private static async Task AssertLedgerFollowsItsParentsAsync(IDbConnectionFactory factory)
+    {
+        await factory.PrepareAsync();
+        await new Migrator(factory, NullLogger<Migrator>.Instance).MigrateAsync();
+        await using var connection = await factory.OpenAsync();
+        var now = DateTime.UtcNow;
+        await connection.ExecuteAsync("""
+            INSERT INTO subscribers (id, email, created_at, updated_at) VALUES (1, 'a@example.org', @now, @now), (2, 'b@example.org', @now, @now);
+            INSERT INTO entries (id, source_key, title, source, arrived_at, updated_at)
+                VALUES (10, 'id:10', 'Ten', 'api', @now, @now), (11, 'id:11', 'Eleven', 'api', @now, @now);
+            INSERT INTO digest_runs (id, kind, cutoff_at, created_at) VALUES (1, 'forced', @now, @now);
+            INSERT INTO delivery_batches (id, run_id) VALUES (1, 1);
+            INSERT INTO deliveries (id, run_id, batch_id, subscriber_id, updated_at) VALUES (100, 1, 1, 1, @now), (200, 1, 1, 2, @now);
+            INSERT INTO delivery_entries (delivery_id, entry_id, position, score, reason)
+                VALUES (100, 10, 0, 1, 'r'), (100, 11, 1, 1, 'r'), (200, 10, 0, 1, 'r'), (200, 11, 1, 1, 'r');
+            INSERT INTO sent_entries (subscriber_id, entry_id, delivery_id, created_at)
+                VALUES (1, 10, 100, @now), (1, 11, 100, @now), (2, 10, 200, @now), (2, 11, 200, @now);
+            """, new { now });
+
+        async Task<(long Digest, long Sent)> LedgerRowsAsync(string digestWhere, string sentWhere) => (
+            await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM delivery_entries WHERE {digestWhere}"),
+            await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM sent_entries WHERE {sentWhere}"));
+
+        await connection.ExecuteAsync("DELETE FROM entries WHERE id = 10");
+        Assert.Equal((0, 0), await LedgerRowsAsync("entry_id = 10", "entry_id = 10"));
+        Assert.Equal((2, 2), await LedgerRowsAsync("entry_id = 11", "entry_id = 11"));
+
+        await connection.ExecuteAsync("DELETE FROM subscribers WHERE id = 1");   // its delivery goes with it, and that delivery's digest
+        Assert.Equal((0, 0), await LedgerRowsAsync("delivery_id = 100", "subscriber_id = 1"));
+        Assert.Equal((1, 1), await LedgerRowsAsync("delivery_id = 200", "subscriber_id = 2"));
+
+        await connection.ExecuteAsync("DELETE FROM digest_runs WHERE id = 1");   // deliveries cascade; what was sent stays sent
+        Assert.Equal((0, 1), await LedgerRowsAsync("1 = 1", "1 = 1"));
+    }
+
     private static async Task AssertMigrationsApplyOnceAsync(IDbConnectionFactory factory)
     {
         await factory.PrepareAsync();
