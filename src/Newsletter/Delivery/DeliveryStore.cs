@@ -78,6 +78,10 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     private readonly string entriesOfMany = sql["list-entries-of-deliveries"];
     private readonly string entryTexts = sql["list-entry-texts"];
     private readonly EntryRowCache entryRows = new();
+
+    // A chunk's rows go in one statement per kind of row. PostgreSQL takes them as typed arrays
+    // (sent in binary, read with unnest); SQLite, which has no arrays, as one JSON array (json_each).
+    private readonly bool rowsAsArrays = sql.Dialect == PostgresConnectionFactory.DialectName;
     private readonly string sentInWindows = sql["list-sent-in-windows"];
     private readonly string earliestEntry = sql["earliest-entry-of-delivery"];
     private readonly string returnSent = sql["return-sent-entries"];
@@ -191,13 +195,12 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
             return new Dictionary<long, int>();
         }
 
-        // One statement per kind of row for the whole chunk, its rows as a JSON array: on PostgreSQL a
-        // statement per row would be a round trip per row.
-        await c.ExecuteAsync(insertSentEntries, new
-        {
-            Rows = JsonSerializer.Serialize(planned.SelectMany(p => p.Picks.Select(pick => new { s = p.SubscriberId, e = pick.EntryId, d = p.DeliveryId }))),
-            Now = now,
-        }, tx);
+        // One statement per kind of row for the whole chunk: on PostgreSQL a statement per row would
+        // be a round trip per row.
+        var ledger = planned.SelectMany(p => p.Picks.Select(pick => (s: p.SubscriberId, e: pick.EntryId, d: p.DeliveryId))).ToList();
+        await c.ExecuteAsync(insertSentEntries, rowsAsArrays
+            ? new { S = ledger.Select(r => r.s).ToArray(), E = ledger.Select(r => r.e).ToArray(), D = ledger.Select(r => r.d).ToArray(), Now = now }
+            : new { Rows = JsonSerializer.Serialize(ledger.Select(r => new { r.s, r.e, r.d })), Now = now }, tx);
         var recorded = (await c.QueryAsync<(long DeliveryId, long EntryId)>(recordedEntries, new
         {
             SubscriberIds = planned.Select(p => p.SubscriberId).Distinct().ToArray(),
@@ -205,7 +208,13 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
         }, tx)).ToHashSet();
         var contents = planned.SelectMany(p => p.Picks.Where(pick => recorded.Contains((p.DeliveryId, pick.EntryId)))
             .Select((pick, position) => new { d = p.DeliveryId, e = pick.EntryId, p = position, score = pick.Score, reason = pick.Reason })).ToList();
-        await c.ExecuteAsync(insertDeliveryEntries, new { Rows = JsonSerializer.Serialize(contents) }, tx);
+        await c.ExecuteAsync(insertDeliveryEntries, rowsAsArrays
+            ? new
+            {
+                D = contents.Select(r => r.d).ToArray(), E = contents.Select(r => r.e).ToArray(), P = contents.Select(r => r.p).ToArray(),
+                Score = contents.Select(r => r.score).ToArray(), Reason = contents.Select(r => r.reason).ToArray(),
+            }
+            : new { Rows = JsonSerializer.Serialize(contents) }, tx);
         await c.ExecuteAsync(advanceWindows, new { SubscriberIds = planned.Select(p => p.SubscriberId).ToArray(), Cutoff = cutoff }, tx);
         var counts = contents.CountBy(e => e.d).ToDictionary();
         return planned.ToDictionary(p => p.DeliveryId, p => counts.GetValueOrDefault(p.DeliveryId));
@@ -215,7 +224,9 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
     public Task MarkSentAsync(DbTransaction tx, IReadOnlyCollection<(long DeliveryId, string? MessageId)> sent, DateTime now) =>
         sent.Count == 0
             ? Task.CompletedTask
-            : tx.Connection!.ExecuteAsync(markSent, new { Rows = JsonSerializer.Serialize(sent.Select(s => new { id = s.DeliveryId, message_id = s.MessageId })), Now = now }, tx);
+            : tx.Connection!.ExecuteAsync(markSent, rowsAsArrays
+                ? new { Ids = sent.Select(s => s.DeliveryId).ToArray(), MessageIds = sent.Select(s => s.MessageId).ToArray(), Now = now }
+                : new { Rows = JsonSerializer.Serialize(sent.Select(s => new { id = s.DeliveryId, message_id = s.MessageId })), Now = now }, tx);
 
     /// <summary>Planned picks as rows, in the picks' order, for the admin preview (nothing recorded).</summary>
     public async Task<IReadOnlyList<DigestEntryRow>> RowsForAsync(DbConnection c, IReadOnlyList<DigestPick> picks)

@@ -42,6 +42,7 @@ public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog 
     private readonly string listScheduleCandidates = sql["list-schedule-candidates"];
     private readonly string setLastSlot = sql["set-last-slot"];
     private readonly string getRun = sql["get-digest-run"];
+    private readonly string getStatus = sql["get-run-status"];
     private readonly string listBatches = sql["list-run-batches"];
     private readonly string completeIfDone = sql["complete-run-if-done"];
     private readonly string resume = sql["resume-run"];
@@ -102,6 +103,13 @@ public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog 
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<DigestRun>(getRun, new { Id = id });
+    }
+
+    /// <summary>Only the run's status: cheap at any size (<see cref="GetAsync"/> counts the run's deliveries).</summary>
+    public async Task<string?> StatusAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string>(getStatus, new { Id = id });
     }
 
     public async Task<IReadOnlyList<long>> BatchesAsync(long runId, CancellationToken cancellationToken = default)

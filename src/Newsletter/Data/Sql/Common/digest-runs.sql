@@ -22,6 +22,10 @@ SELECT r.id, r.kind, r.status, r.cutoff_at AS CutoffAt, r.created_at AS CreatedA
        (SELECT COUNT(*) FROM deliveries d WHERE d.run_id = r.id AND d.state IN ('queued', 'sending')) AS Pending
 FROM digest_runs r WHERE r.id = @Id;
 
+-- name: get-run-status
+-- Polled while waiting for a run (the bench): the progress counts above read every delivery of the run.
+SELECT status FROM digest_runs WHERE id = @Id;
+
 -- name: list-run-batches
 -- To enqueue one job per batch after the run is committed.
 SELECT id FROM delivery_batches WHERE run_id = @RunId ORDER BY id;

@@ -36,16 +36,18 @@ FROM ledger l JOIN entries e ON e.id = l.entry_id
 WHERE e.arrived_at > @Start AND e.arrived_at <= @Cutoff;
 
 -- name: insert-sent-entries
--- The ledger for a whole chunk in one statement (@Rows: a JSON array of {"s": subscriber, "e": entry, "d": delivery}):
--- the primary key refuses a second send of one entry to one subscriber; list-recorded-entries says what it took.
+-- The ledger for a whole chunk in one statement (@S, @E, @D: subscriber, entry and delivery of each row, as
+-- arrays of one length): the primary key refuses a second send of one entry to one subscriber;
+-- list-recorded-entries says what it took.
 INSERT INTO sent_entries (subscriber_id, entry_id, delivery_id, created_at)
-SELECT r.s, r.e, r.d, @Now FROM jsonb_to_recordset(@Rows::jsonb) AS r(s bigint, e bigint, d bigint)
+SELECT r.s, r.e, r.d, @Now FROM unnest(@S::bigint[], @E::bigint[], @D::bigint[]) AS r(s, e, d)
 ON CONFLICT (subscriber_id, entry_id) DO NOTHING;
 
 -- name: insert-delivery-entries
--- A chunk's digests, in order (@Rows: {"d": delivery, "e": entry, "p": position, "score", "reason"}).
+-- A chunk's digests, in order (@D delivery, @E entry, @P position, @Score, @Reason: arrays of one length).
 INSERT INTO delivery_entries (delivery_id, entry_id, position, score, reason)
-SELECT r.d, r.e, r.p, r.score, r.reason FROM jsonb_to_recordset(@Rows::jsonb) AS r(d bigint, e bigint, p integer, score double precision, reason text);
+SELECT r.d, r.e, r.p, r.score, r.reason
+FROM unnest(@D::bigint[], @E::bigint[], @P::integer[], @Score::double precision[], @Reason::text[]) AS r(d, e, p, score, reason);
 
 -- name: advance-digest-windows
 -- advance-digest-window for a chunk's subscribers.
@@ -61,7 +63,9 @@ WHERE id = ANY(@Ids) AND state = 'queued' AND selected_at IS NULL
 RETURNING id;
 
 -- name: mark-deliveries-sent
--- A chunk's sent messages in one statement (@Rows: {"id", "message_id"}); only rows still sending.
+-- A chunk's sent messages in one statement (@Ids and their @MessageIds); only rows still sending.
+-- The id = ANY keeps the plan on the primary key: a plan made while the table looked small (a
+-- prepared statement, statistics not yet refreshed) otherwise scanned the whole table per chunk.
 UPDATE deliveries d SET state = 'sent', message_id = r.message_id, last_error = NULL, updated_at = @Now
-FROM jsonb_to_recordset(@Rows::jsonb) AS r(id bigint, message_id text)
-WHERE d.id = r.id AND d.state = 'sending';
+FROM unnest(@Ids::bigint[], @MessageIds::text[]) AS r(id, message_id)
+WHERE d.id = ANY(@Ids) AND d.id = r.id AND d.state = 'sending';
