@@ -13,9 +13,14 @@ namespace Newsletter.Delivery;
 /// 5xx for the sender or the message, or a streak of run-level failures, stops the chunk (the rest
 /// is released) so the run can pause.
 /// </summary>
-public sealed class ChunkSender(DigestComposer composer, MailKitEmailSender smtp, DeliveryThrottle throttle, IOptions<DeliveryOptions> options, ILogger<ChunkSender> logger)
+public sealed class ChunkSender(
+    DigestComposer composer, MailKitEmailSender smtp, DeliveryThrottle throttle, DomainPacer domains, TimeProvider clock,
+    IOptions<DeliveryOptions> options, ILogger<ChunkSender> logger)
     : IAsyncDisposable
 {
+    /// <summary>A paced domain's next slot closer than this is waited for in the chunk; a later one defers the delivery.</summary>
+    private static readonly TimeSpan LongestWaitInChunk = TimeSpan.FromSeconds(2);
+
     private readonly DeliveryOptions delivery = options.Value;
     private SmtpClient? client;
 
@@ -32,8 +37,24 @@ public sealed class ChunkSender(DigestComposer composer, MailKitEmailSender smtp
                 continue;
             }
 
+            var domain = DomainPacer.DomainOf(outgoing.Subscriber.Email);
+            var wait = domains.NextSlot(domain) - clock.GetUtcNow().UtcDateTime;
+            if (wait > LongestWaitInChunk)
+            {
+                // Its domain asked us to slow down: the delivery waits in the queue, not the whole chunk here.
+                results.Add(DeliveryResult.Deferred(outgoing, clock.GetUtcNow().UtcDateTime + wait));
+                continue;
+            }
+
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, clock, CancellationToken.None);
+            }
+
+            domains.Take(domain);
             await throttle.MessageAsync(CancellationToken.None);
             var result = await SendOneAsync(outgoing);
+            Pace(domain, result);
             streak.Add(result, delivery.PauseAfterFailures);
             results.Add(result);
         }
@@ -52,22 +73,18 @@ public sealed class ChunkSender(DigestComposer composer, MailKitEmailSender smtp
             await client.SendAsync(message, CancellationToken.None, progress);
             return new DeliveryResult(outgoing, Disposition.Sent, RunSignal.Success, message.MessageId);
         }
-        catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted && SmtpReplies.IsPolicyRefusal(e))
-        {
-            // 5.7.x to RCPT TO ("relay access denied", "authentication required"): our relay's rules,
-            // not the subscriber's address. The delivery waits, and a streak of these pauses the run.
-            return Later(outgoing, Reply(e), RunSignal.RunLevelFailure);
-        }
-        catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
-        {
-            return (int)e.StatusCode >= 500
-                ? new DeliveryResult(outgoing, Disposition.Failed, RunSignal.RecipientProblem, Error: Reply(e), Bounced: SmtpReplies.IsPermanentAddressFailure(e))
-                : Later(outgoing, Reply(e), RunSignal.RecipientProblem);
-        }
         catch (SmtpCommandException e)
         {
-            // The sender or the message was refused: our relay's configuration, not this subscriber.
-            return Later(outgoing, Reply(e), (int)e.StatusCode >= 500 ? RunSignal.RelayRefusesUs : RunSignal.RunLevelFailure);
+            return SmtpReplies.Classify(e) switch
+            {
+                SmtpVerdict.AddressGone => new DeliveryResult(outgoing, Disposition.Failed, RunSignal.RecipientProblem, Error: Reply(e), Bounced: true),
+                SmtpVerdict.RecipientRefused => new DeliveryResult(outgoing, Disposition.Failed, RunSignal.RecipientProblem, Error: Reply(e)),
+                // Relaying, policy, authentication, the sender or the message: our relay's rules, not the
+                // subscriber's address. The delivery waits and the run pauses at once, saying why.
+                SmtpVerdict.RefusesUs => Later(outgoing, Reply(e), RunSignal.RelayRefusesUs),
+                // A 4xx for one recipient says nothing about the relay; for the sender or the message it may.
+                _ => Later(outgoing, Reply(e), e.ErrorCode == SmtpErrorCode.RecipientNotAccepted ? RunSignal.RecipientProblem : RunSignal.RunLevelFailure),
+            };
         }
         catch (Exception e)
         {
@@ -79,6 +96,19 @@ public sealed class ChunkSender(DigestComposer composer, MailKitEmailSender smtp
             return progress.WholeMessageSent
                 ? new DeliveryResult(outgoing, Disposition.Uncertain, RunSignal.RunLevelFailure, Error: $"the connection failed after the whole message was sent: {e.Message}")
                 : Later(outgoing, $"{e.GetType().Name}: {e.Message}", RunSignal.RunLevelFailure);
+        }
+    }
+
+    /// <summary>A 421 or 451 slows the recipient's domain alone; an accepted message speeds it up again.</summary>
+    private void Pace(string domain, DeliveryResult result)
+    {
+        if (result.Disposition == Disposition.Sent)
+        {
+            domains.Accepted(domain);
+        }
+        else if (result.Error is { } error && (error.StartsWith("421 ", StringComparison.Ordinal) || error.StartsWith("451 ", StringComparison.Ordinal)))
+        {
+            domains.SlowDown(domain);
         }
     }
 

@@ -172,6 +172,9 @@ public sealed class DeliveryBatchJob(
                 case Disposition.Released:
                     await store.ReleaseAsync(tx, [id], now);
                     break;
+                case Disposition.Deferred:
+                    await store.ReleaseAsync(tx, [id], now, result.NotBefore);
+                    break;
             }
         }
 

@@ -14,6 +14,7 @@ public static class DeliveryExtensions
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<DigestComposer>();
         builder.Services.AddSingleton<DeliveryThrottle>();
+        builder.Services.AddSingleton<DomainPacer>();
         // Scoped: one planner per job, so its window cache lives as long as one batch.
         builder.Services.AddScoped<DigestPlanner>();
         builder.Services.AddSingleton<WindowCache>();

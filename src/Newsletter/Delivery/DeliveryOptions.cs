@@ -25,6 +25,12 @@ public sealed class DeliveryOptions
     /// <summary>Messages a second to the relay from this process; 0 for no limit.</summary>
     public double MessagesPerSecond { get; set; }
 
+    /// <summary>
+    /// Messages a second to any one recipient domain, across all processes; 0 for no cap. A domain
+    /// that answers 421 or 451 is slowed further on its own (<see cref="DomainPacer"/>).
+    /// </summary>
+    public double PerDomainMessagesPerSecond { get; set; }
+
     /// <summary>Attempts per delivery before a 4xx streak makes it failed.</summary>
     public int MaxAttempts { get; set; } = 8;
 
@@ -62,6 +68,7 @@ public sealed class DeliveryOptions
         if (ChunkSize is < 1 or > 1_000) yield return $"Delivery:ChunkSize must be between 1 and 1000 (got {ChunkSize}).";
         if (Connections is < 1 or > 64) yield return $"Delivery:Connections must be between 1 and 64 (got {Connections}).";
         if (MessagesPerSecond < 0) yield return $"Delivery:MessagesPerSecond must be 0 (no limit) or more (got {MessagesPerSecond}).";
+        if (PerDomainMessagesPerSecond < 0) yield return $"Delivery:PerDomainMessagesPerSecond must be 0 (no cap) or more (got {PerDomainMessagesPerSecond}).";
         if (MaxAttempts is < 1 or > 100) yield return $"Delivery:MaxAttempts must be between 1 and 100 (got {MaxAttempts}).";
         if (BatchAttempts is < 1 or > 100) yield return $"Delivery:BatchAttempts must be between 1 and 100 (got {BatchAttempts}).";
         if (PauseAfterFailures < 1) yield return $"Delivery:PauseAfterFailures must be at least 1 (got {PauseAfterFailures}).";

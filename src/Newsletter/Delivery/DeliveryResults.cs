@@ -17,6 +17,9 @@ public enum Disposition
 
     /// <summary>Never handed to the relay (the run paused, the process is stopping): queued again, the attempt not counted.</summary>
     Released,
+
+    /// <summary>Not handed to the relay yet: its recipient's domain is being paced. Queued again for its next slot, the attempt not counted.</summary>
+    Deferred,
 }
 
 /// <summary>What a reply says about the run, beyond this one delivery.</summary>
@@ -36,7 +39,10 @@ public enum RunSignal
 }
 
 /// <summary>One delivery's result, kept in memory until the chunk is recorded in one write.</summary>
-public sealed record DeliveryResult(Outgoing Delivery, Disposition Disposition, RunSignal Signal, string? MessageId = null, string? Error = null, bool Bounced = false)
+/// <param name="NotBefore">For <see cref="Disposition.Deferred"/>: when its domain's next slot comes.</param>
+public sealed record DeliveryResult(Outgoing Delivery, Disposition Disposition, RunSignal Signal, string? MessageId = null, string? Error = null, bool Bounced = false, DateTime? NotBefore = null)
 {
     public static DeliveryResult Released(Outgoing delivery) => new(delivery, Disposition.Released, RunSignal.RecipientProblem);
+
+    public static DeliveryResult Deferred(Outgoing delivery, DateTime until) => new(delivery, Disposition.Deferred, RunSignal.RecipientProblem, NotBefore: until);
 }

@@ -110,8 +110,9 @@ public sealed class DeliveryStore(IDbConnectionFactory connections, SqlCatalog s
         (await tx.Connection!.QueryAsync<DueDelivery>(claimMany, new { Ids = deliveryIds.ToArray(), Now = now }, tx)).AsList();
 
     /// <summary>Claimed but never handed to the relay: queued again, the attempt not counted.</summary>
-    public Task ReleaseAsync(DbTransaction tx, IEnumerable<long> deliveryIds, DateTime now) =>
-        tx.Connection!.ExecuteAsync(release, deliveryIds.Select(id => new { Id = id, Now = now }), tx);
+    /// <param name="at">When they are due again; null for at once.</param>
+    public Task ReleaseAsync(DbTransaction tx, IEnumerable<long> deliveryIds, DateTime now, DateTime? at = null) =>
+        tx.Connection!.ExecuteAsync(release, deliveryIds.Select(id => new { Id = id, Now = now, At = at }), tx);
 
     /// <summary>What each of these digests holds, in order, keyed by delivery; the entries' text from <see cref="EntryRowCache"/>.</summary>
     public async Task<ILookup<long, DigestEntryRow>> EntriesOfAsync(DbConnection c, IReadOnlyCollection<long> deliveryIds)

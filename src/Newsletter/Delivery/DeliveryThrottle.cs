@@ -22,7 +22,10 @@ public sealed class DeliveryThrottle(IOptions<DeliveryOptions> options, JobStora
     private DateTime nextMessageAt = DateTime.MinValue;
 
     /// <summary>This process's share of the rate, in messages a second; 0 for no limit.</summary>
-    public double MessagesPerSecond => delivery.MessagesPerSecond / Servers();
+    public double MessagesPerSecond => ShareOf(delivery.MessagesPerSecond);
+
+    /// <summary>This process's share of a rate that holds across all processes.</summary>
+    public double ShareOf(double rate) => rate / Servers();
 
     /// <summary>This process's share of the connections.</summary>
     public int Connections => Math.Max(1, delivery.Connections / Servers());

@@ -105,11 +105,18 @@ public sealed class SubscriptionEmailJobs(
             logger.LogInformation("Sent the {Kind} email to subscriber {SubscriberId}", kind, subscriberId);
             return true;
         }
-        catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
+        catch (SmtpCommandException e) when (SmtpReplies.Classify(e) is var verdict && verdict != SmtpVerdict.TryLater)
         {
-            logger.LogWarning("The SMTP server refused the {Kind} email to subscriber {SubscriberId} for good: {Status} {Reason}",
+            logger.LogWarning("The SMTP server refused the {Kind} email to subscriber {SubscriberId}: {Status} {Reason}",
                 kind, subscriberId, (int)e.StatusCode, e.Message);
-            if (SmtpReplies.IsPermanentAddressFailure(e))
+            if (verdict == SmtpVerdict.RefusesUs)
+            {
+                // The relay refuses us, not this address (relaying, policy, authentication): the email is
+                // not lost; the job fails and Hangfire tries it again later, as for a 4xx.
+                throw;
+            }
+
+            if (verdict == SmtpVerdict.AddressGone)
             {
                 await lifecycle.RecordBounceAsync(subscriberId, $"{(int)e.StatusCode} {e.Message}", cancellationToken);
             }

@@ -46,6 +46,12 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>When true, every RCPT TO gets "554 5.7.1 Relay access denied": the relay's policy, not the address.</summary>
     public bool DenyRelaying { get; set; }
 
+    /// <summary>The reply to one RCPT TO (the address as given), or null to accept it: any code and text a relay may send.</summary>
+    public Func<string, SmtpResponse?>? RecipientReply { get; set; }
+
+    /// <summary>Every RCPT TO, when it came and the code it got, in order.</summary>
+    public ConcurrentQueue<(DateTime At, string Address, int Code)> RecipientLog { get; } = new();
+
     private int temporaryFailuresLeft;
 
     /// <summary>How many of the next messages get a temporary 451 after DATA.</summary>
@@ -112,6 +118,15 @@ public sealed class TestSmtpServer : IAsyncDisposable
     {
         public override Task<bool> CanDeliverToAsync(ISessionContext context, SmtpServer.Mail.IMailbox to, SmtpServer.Mail.IMailbox from, CancellationToken cancellationToken)
         {
+            var address = $"{to.User}@{to.Host}";
+            if (server.RecipientReply?.Invoke(address) is { } reply)
+            {
+                server.RecipientLog.Enqueue((DateTime.UtcNow, address, (int)reply.ReplyCode));
+                server.Refusals.Enqueue($"{(int)reply.ReplyCode} at RCPT TO {address}");
+                throw new SmtpResponseException(reply);
+            }
+
+            server.RecipientLog.Enqueue((DateTime.UtcNow, address, 250));
             if (server.DenyRelaying)
             {
                 server.Refusals.Enqueue($"554 at RCPT TO {to.User}@{to.Host}");

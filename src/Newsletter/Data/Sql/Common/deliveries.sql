@@ -85,9 +85,9 @@ WHERE batch_id = @BatchId AND state = 'queued' AND (next_attempt_at IS NULL OR n
 ORDER BY id LIMIT @Limit;
 
 -- name: release-delivery
--- A claimed delivery that was never handed to the relay (the run paused, the process is stopping):
--- back to queued, its attempt not counted.
-UPDATE deliveries SET state = 'queued', attempts = attempts - 1, updated_at = @Now
+-- A claimed delivery that was never handed to the relay (the run paused, the process is stopping, its
+-- domain is being paced): back to queued, its attempt not counted, due again at @At (null: at once).
+UPDATE deliveries SET state = 'queued', attempts = attempts - 1, next_attempt_at = @At, updated_at = @Now
 WHERE id = @Id AND state = 'sending';
 
 -- name: earliest-entry-of-delivery
