@@ -26,7 +26,8 @@ public static partial class EmailCssInliner
             var placeholder = $"LIQUIDTAG{tags.Count - 1:D5}X";
             // A tag between table rows ({% for %} around <tr>) would be text where the HTML parser
             // allows none, and it would move it out of the table; a comment stays where it is.
-            // Inside an element's brackets (an attribute) it must stay plain text.
+            // Inside an element's brackets (an attribute) it must stay plain text. Templates write the
+            // <tbody> around such a loop, or the parser opens one inside it, once per row.
             return m.Value.StartsWith("{%", StringComparison.Ordinal) && !InsideMarkup(templateSource, m.Index)
                 ? $"<!--{placeholder}-->"
                 : placeholder;

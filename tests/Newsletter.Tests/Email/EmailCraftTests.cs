@@ -174,6 +174,43 @@ public sealed partial class EmailCraftTests(ITestOutputHelper output)
         Assert.Equal(20, Regex.Count(welcome.HtmlBody!, "stop&nbsp;this&nbsp;topic"));
     }
 
+    [Fact]
+    public async Task EveryEmail_ScoresZeroOrBelow_InSpamAssassin()
+    {
+        await using var app = await TestApp.StartAsync();
+        var (confirmation, welcome) = await EmailSamples.SubscribeToEverythingAsync(app);
+        var already = await EmailSamples.AlreadySubscribedAsync(app);
+        var digest = await EmailSamples.DigestAsync(app);
+
+        foreach (var message in new[] { confirmation, welcome, already, digest })
+        {
+            var report = await SpamAssassinAsync(message);
+            var score = double.Parse(Regex.Match(report, @"Content analysis details:\s+\((-?[0-9.]+) points").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            output.WriteLine($"{message.Subject}: {score}");
+            Assert.True(score <= 0, $"{message.Subject} scores {score}:\n{report}");
+        }
+    }
+
+    /// <summary>Debian's SpamAssassin with its local rules only (-L: no network tests), as a receiving server would run it.</summary>
+    private static async Task<string> SpamAssassinAsync(MimeMessage message)
+    {
+        const string executable = "/usr/bin/spamassassin";
+        Assert.True(File.Exists(executable), "SpamAssassin is not installed: apt-get install spamassassin (scripts/test does).");
+        var start = new System.Diagnostics.ProcessStartInfo(executable, ["-t", "-L"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var report = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        await message.WriteToAsync(process.StandardInput.BaseStream);
+        process.StandardInput.Close();
+        await process.WaitForExitAsync();
+        return await report;
+    }
+
     private async Task<IPage> OpenAsync(Chromium chromium, MimeMessage message, int width, string screenshot, bool dark = false)
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
