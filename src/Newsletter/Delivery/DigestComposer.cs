@@ -36,7 +36,8 @@ public sealed class DigestComposer(EmailComposer composer, SubscriberTokens toke
                 $"{urls.BaseUrl}/feedback/{feedback}?entry={x.Entry.Id}&vote=down")).ToList(),
             urls.Preferences(tokens.Create(TokenPurpose.Preferences, subscriber.Id, subscriber.TokenVersion)),
             unsubscribe,
-            subscriber.Frequency == "weekly" ? "weekly" : "daily");
+            subscriber.Frequency == "weekly" ? "weekly" : "daily",
+            DigestPreheader.For(entries));
         var subject = entries.Count == 1
             ? $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 90)}"
             : $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 70)} and {entries.Count - 1} more";
@@ -87,4 +88,5 @@ public sealed class DigestComposer(EmailComposer composer, SubscriberTokens toke
 
 public sealed record DigestEmailEntry(string Title, string? Url, string Authors, string Summary, string Reason, long Upvotes, string UpUrl, string DownUrl);
 
-public sealed record DigestEmail(string Email, IReadOnlyList<DigestEmailEntry> Entries, string PreferencesUrl, string UnsubscribeUrl, string Frequency);
+/// <param name="Preheader">The preview text mail clients show in the inbox list (hidden in the message itself).</param>
+public sealed record DigestEmail(string Email, IReadOnlyList<DigestEmailEntry> Entries, string PreferencesUrl, string UnsubscribeUrl, string Frequency, string Preheader);

@@ -8,8 +8,9 @@ namespace Newsletter.Email;
 /// of once per message: mail clients that drop &lt;style&gt; still see the styles, and sending no
 /// longer parses every digest's HTML (that parse was most of a digest's CPU time; see README, Speed).
 /// Liquid tags are swapped for plain placeholders while PreMailer parses the template, so the HTML
-/// parser can neither escape nor move them, and put back afterwards. The &lt;style&gt; block stays
-/// for what cannot be inlined (dark mode and phone media queries).
+/// parser can neither escape nor move them, and put back afterwards. The &lt;style&gt; block stays:
+/// PreMailer inlines no media query, so the phone and dark-mode rules live only there, and they
+/// carry <c>!important</c> because an inlined style beats any rule in a style sheet without it.
 /// </summary>
 public static partial class EmailCssInliner
 {
@@ -22,8 +23,19 @@ public static partial class EmailCssInliner
         var protectedSource = LiquidTag().Replace(templateSource, m =>
         {
             tags.Add(m.Value);
-            return $"LIQUIDTAG{tags.Count - 1:D5}X";
+            var placeholder = $"LIQUIDTAG{tags.Count - 1:D5}X";
+            // A tag between table rows ({% for %} around <tr>) would be text where the HTML parser
+            // allows none, and it would move it out of the table; a comment stays where it is.
+            // Inside an element's brackets (an attribute) it must stay plain text. Templates write the
+            // <tbody> around such a loop, or the parser opens one inside it, once per row.
+            return m.Value.StartsWith("{%", StringComparison.Ordinal) && !InsideMarkup(templateSource, m.Index)
+                ? $"<!--{placeholder}-->"
+                : placeholder;
         });
+
+        // Outlook sizes tables by their width attribute; PreMailer would replace it with the CSS width
+        // (width="600" became "100%"), so written widths are hidden from it and put back afterwards.
+        protectedSource = WidthAttribute().Replace(protectedSource, " data-written-width=");
 
         string inlined;
         if (isLayout)
@@ -39,20 +51,38 @@ public static partial class EmailCssInliner
             inlined = document[start..end];
         }
 
-        return Placeholder().Replace(inlined, m => tags[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)]);
+        inlined = TagWithWrittenWidth().Replace(inlined, tag =>
+            InlinedWidth().Replace(tag.Value, "").Replace(" data-written-width=", " width=", StringComparison.Ordinal));
+        return Placeholder().Replace(inlined, m =>
+            tags[int.Parse((m.Groups[1].Success ? m.Groups[1] : m.Groups[2]).Value, System.Globalization.CultureInfo.InvariantCulture)]);
     }
+
+    /// <summary>Whether <paramref name="index"/> is inside an element's angle brackets (in its attributes) rather than in content.</summary>
+    private static bool InsideMarkup(string source, int index) =>
+        source.LastIndexOf('<', index == 0 ? 0 : index - 1) > source.LastIndexOf('>', index == 0 ? 0 : index - 1);
 
     private static string MoveCssInline(string html, string? css)
     {
         using var premailer = new PreMailer.Net.PreMailer(html);
-        return premailer.MoveCssInline(removeStyleElements: false, css: css, stripIdAndClassAttributes: false, removeComments: true).Html;
+        // Comments stay: they hold the Outlook conditional blocks (<!--[if mso]>) and the placeholders above.
+        return premailer.MoveCssInline(removeStyleElements: false, css: css, stripIdAndClassAttributes: false, removeComments: false).Html;
     }
 
     [GeneratedRegex(@"\{%.*?%\}|\{\{.*?\}\}", RegexOptions.Singleline)]
     private static partial Regex LiquidTag();
 
-    [GeneratedRegex(@"LIQUIDTAG(\d{5})X")]
+    // The comment form first, so a restored tag leaves no empty comment behind.
+    [GeneratedRegex(@"<!--LIQUIDTAG(\d{5})X-->|LIQUIDTAG(\d{5})X")]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"(?<=<(?:table|td|th|img)\b[^>]*)\swidth=(?=""[^""]*"")", RegexOptions.IgnoreCase)]
+    private static partial Regex WidthAttribute();
+
+    [GeneratedRegex(@"\swidth=""[^""]*""", RegexOptions.IgnoreCase)]
+    private static partial Regex InlinedWidth();
+
+    [GeneratedRegex(@"<[a-z]+\b[^>]*\sdata-written-width=""[^""]*""[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex TagWithWrittenWidth();
 
     [GeneratedRegex(@"<style[^>]*>(.*?)</style>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex StyleBlock();

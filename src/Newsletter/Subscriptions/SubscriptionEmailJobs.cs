@@ -45,7 +45,8 @@ public sealed class SubscriptionEmailJobs(
         var model = new ConfirmationEmail(
             EmailAddress.ForDisplay(subscriber.Email),
             urls.Confirm(tokens.Create(TokenPurpose.Confirm, subscriberId, requestId)),
-            days < 1 ? "a day" : days == 1 ? "1 day" : $"{days} days");
+            days < 1 ? "a day" : days == 1 ? "1 day" : $"{days} days",
+            $"Confirm your subscription to {newsletter.Value.SiteName}: one click, and nothing is sent until you do.");
         var message = await composer.ComposeAsync("confirm", model, subscriber.Email, $"Confirm your subscription to {newsletter.Value.SiteName}");
         if (await SendAsync(message, subscriberId, "confirmation", cancellationToken))
         {
@@ -65,15 +66,17 @@ public sealed class SubscriptionEmailJobs(
         var settings = await subscribers.GetSettingsAsync(subscriberId, cancellationToken);
         var allTopics = await topics.ListActiveAsync(cancellationToken);
         var unsubscribe = urls.Unsubscribe(tokens.Create(TokenPurpose.Unsubscribe, subscriberId, subscriber.TokenVersion));
+        var followed = allTopics.Where(t => settings.Topics.Contains(t.Slug))
+            .Select(t => new TopicLink(t.Name, $"{unsubscribe}?topic={Uri.EscapeDataString(t.Slug)}"))
+            .ToList();
         var model = new WelcomeEmail(
             EmailAddress.ForDisplay(subscriber.Email),
-            allTopics.Where(t => settings.Topics.Contains(t.Slug))
-                .Select(t => new TopicLink(t.Name, $"{unsubscribe}?topic={Uri.EscapeDataString(t.Slug)}"))
-                .ToList(),
+            followed,
             settings.Interests,
             subscriber.Frequency,
             urls.Preferences(tokens.Create(TokenPurpose.Preferences, subscriberId, subscriber.TokenVersion)),
-            unsubscribe);
+            unsubscribe,
+            WelcomePreheader(subscriber.Frequency, followed.Count, settings.Interests.Count));
         var message = await composer.ComposeAsync("welcome", model, subscriber.Email, $"Welcome to {newsletter.Value.SiteName}", unsubscribe);
         await SendAsync(message, subscriberId, "welcome", cancellationToken);
     }
@@ -91,10 +94,26 @@ public sealed class SubscriptionEmailJobs(
         var model = new AlreadySubscribedEmail(
             EmailAddress.ForDisplay(subscriber.Email),
             urls.Preferences(tokens.Create(TokenPurpose.Preferences, subscriberId, subscriber.TokenVersion)),
-            unsubscribe);
+            unsubscribe,
+            $"This address is already subscribed to {newsletter.Value.SiteName}, so nothing has changed.");
         var message = await composer.ComposeAsync("already-subscribed", model, subscriber.Email, $"You are already subscribed to {newsletter.Value.SiteName}", unsubscribe);
         await SendAsync(message, subscriberId, "already-subscribed", cancellationToken);
     }
+
+    /// <summary>Counts, not names: the preview line stays short however many topics and interests there are.</summary>
+    private static string WelcomePreheader(string frequency, int topics, int interests)
+    {
+        var what = (topics, interests) switch
+        {
+            (0, 0) => "the most popular new papers",
+            (_, 0) => $"new papers on the {Plural(topics, "topic")} you follow",
+            (0, _) => $"new papers that match your {Plural(interests, "interest")}",
+            _ => $"new papers on your {Plural(topics, "topic")} and {Plural(interests, "interest")}",
+        };
+        return $"You are subscribed: a {frequency} digest of {what}.";
+    }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     /// <returns>true when the server accepted the message; false when it refused it for good (5xx).</returns>
     private async Task<bool> SendAsync(MimeKit.MimeMessage message, long subscriberId, string kind, CancellationToken cancellationToken)
@@ -126,12 +145,13 @@ public sealed class SubscriptionEmailJobs(
     }
 }
 
-public sealed record ConfirmationEmail(string Email, string ConfirmUrl, string ExpiresIn);
+/// <summary>Every email model has a Preheader: the preview text mail clients show in the inbox list.</summary>
+public sealed record ConfirmationEmail(string Email, string ConfirmUrl, string ExpiresIn, string Preheader);
 
 /// <summary>A followed topic and the link that stops just that topic.</summary>
 public sealed record TopicLink(string Name, string StopUrl);
 
 public sealed record WelcomeEmail(
-    string Email, IReadOnlyList<TopicLink> Topics, IReadOnlyList<string> Interests, string Frequency, string PreferencesUrl, string UnsubscribeUrl);
+    string Email, IReadOnlyList<TopicLink> Topics, IReadOnlyList<string> Interests, string Frequency, string PreferencesUrl, string UnsubscribeUrl, string Preheader);
 
-public sealed record AlreadySubscribedEmail(string Email, string PreferencesUrl, string UnsubscribeUrl);
+public sealed record AlreadySubscribedEmail(string Email, string PreferencesUrl, string UnsubscribeUrl, string Preheader);

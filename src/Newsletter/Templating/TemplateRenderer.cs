@@ -37,6 +37,12 @@ public sealed class TemplateRenderer
         // Our view models are plain records built for templates, so every public member may be read;
         // snake_case names keep templates in Liquid's own style ({{ subscriber.delivery_hour }}).
         options.MemberAccessStrategy = new UnsafeMemberAccessStrategy { MemberNameStrategy = MemberNameStrategies.SnakeCase };
+        // {{ text | wrap }} or {{ text | wrap: 72 }}: plain-text email at a readable width (PlainTextWrapper).
+        options.Filters.AddFilter("wrap", (input, arguments, _) =>
+        {
+            var width = arguments.Count > 0 ? (int)arguments.At(0).ToNumberValue() : PlainTextWrapper.DefaultWidth;
+            return ValueTask.FromResult<FluidValue>(new StringValue(PlainTextWrapper.Wrap(input.ToStringValue(), width)));
+        });
     }
 
     public string Directory { get; }

@@ -211,7 +211,7 @@ public sealed class BrowserTests
         var digest = Delivery.DigestDeliveryTests.Digests(app, "thumbs@example.org")[0].TextBody ?? "";
         // Thumbs up on the first entry, down on the last: two different entries.
         Assert.True(Regex.Count(digest, "More like this") >= 2, digest);
-        foreach (var (link, vote) in new[] { (Regex.Matches(digest, @"More like this: (\S+)")[0], "up"), (Regex.Matches(digest, @"Less like this: (\S+)")[^1], "down") }.Select(p => (new Uri(p.Item1.Groups[1].Value), p.Item2)))
+        foreach (var (link, vote) in new[] { (Regex.Matches(digest, @"More like this:\s+(\S+)")[0], "up"), (Regex.Matches(digest, @"Less like this:\s+(\S+)")[^1], "down") }.Select(p => (new Uri(p.Item1.Groups[1].Value), p.Item2)))
         {
             var entry = System.Web.HttpUtility.ParseQueryString(link.Query)["entry"]!;
             (await app.Client.PostAsync(link.AbsolutePath, new FormUrlEncodedContent([new("entry", entry), new("vote", vote)]))).EnsureSuccessStatusCode();

@@ -275,7 +275,7 @@ public sealed class DigestDeliveryTests
         await app.SubscribeAndConfirmAsync("voter@example.org");
         await PostEntriesAsync(app, DigestTestData.FirstDay);
         await RunAsync(app);
-        var up = new Uri(System.Text.RegularExpressions.Regex.Match(Digests(app, "voter@example.org")[0].TextBody ?? "", @"More like this: (\S+)").Groups[1].Value);
+        var up = new Uri(System.Text.RegularExpressions.Regex.Match(Digests(app, "voter@example.org")[0].TextBody ?? "", @"More like this:\s+(\S+)").Groups[1].Value);
 
         var page = await app.Client.GetStringAsync(up.PathAndQuery);
         Assert.Contains("More like this?", page, StringComparison.Ordinal);

@@ -72,7 +72,7 @@ public sealed class RelevanceDeliveryTests
         var welcome = await app.SubscribeAndConfirmAsync("rater@example.org", ["code-models"]);
         await DigestDeliveryTests.PostEntriesAsync(app, DigestTestData.FirstDay);
         await DigestDeliveryTests.RunAsync(app);
-        var up = new Uri(System.Text.RegularExpressions.Regex.Match(DigestDeliveryTests.Digests(app, "rater@example.org")[0].TextBody ?? "", @"More like this: (\S+)").Groups[1].Value);
+        var up = new Uri(System.Text.RegularExpressions.Regex.Match(DigestDeliveryTests.Digests(app, "rater@example.org")[0].TextBody ?? "", @"More like this:\s+(\S+)").Groups[1].Value);
         var entry = System.Web.HttpUtility.ParseQueryString(up.Query)["entry"]!;
         (await app.Client.PostAsync(up.AbsolutePath, new FormUrlEncodedContent([new("entry", entry), new("vote", "up")]))).EnsureSuccessStatusCode();
 

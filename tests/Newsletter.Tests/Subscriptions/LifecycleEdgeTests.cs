@@ -142,7 +142,7 @@ public sealed class LifecycleEdgeTests
         await using var app = await TestApp.StartAsync();
         var welcome = await app.SubscribeAndConfirmAsync("topics@example.org", ["code-models", "long-context"]);
 
-        var stop = Regex.Match(welcome.TextBody ?? "", @"stop this topic: (\S+\?topic=long-context)").Groups[1].Value;
+        var stop = Regex.Match(welcome.TextBody ?? "", @"stop this topic:\s+(\S+\?topic=long-context)").Groups[1].Value;
         var page = await app.Client.GetStringAsync(new Uri(stop).PathAndQuery);
 
         Assert.Contains("Only stop “Long-context models”", page, StringComparison.Ordinal);
