@@ -17,6 +17,8 @@ public static class EmailExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MailCatcherServer>());
         builder.Services.AddSingleton<MailKitEmailSender>();
         builder.Services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<MailKitEmailSender>());
+        // Read once here, so a bad key stops the start instead of the first send.
+        builder.Services.AddSingleton(Dkim.DkimSigning.Load(settings.Dkim, settings.DataDirectory));
         builder.Services.AddSingleton<EmailComposer>();
         return builder;
     }
