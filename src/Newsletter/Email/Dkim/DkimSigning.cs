@@ -72,7 +72,8 @@ public sealed class DkimSigning
         // The same constraint MailKit applies when sending: the bodies are already quoted-printable,
         // so this changes nothing, and the signed bytes are the bytes the relay receives.
         message.Prepare(EncodingConstraint.SevenBit);
-        signer.Sign(message, Array.FindAll(Candidates, message.Headers.Contains));
+        // Content-Type is the body's header in MimeKit's model, but the message's on the wire.
+        signer.Sign(message, Array.FindAll(Candidates, name => message.Headers.Contains(name) || message.Body?.Headers.Contains(name) == true));
     }
 
     private static AsymmetricKeyParameter ReadPrivateKey(string path)
