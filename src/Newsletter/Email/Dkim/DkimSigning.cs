@@ -12,7 +12,7 @@ namespace Newsletter.Email.Dkim;
 /// <see cref="EmailComposer"/> as the last step of composing, so lifecycle emails and digests are
 /// signed in one place, after every header is final: anything changed later would break the signature.
 /// </summary>
-public sealed class DkimSigning
+public sealed class DkimSigning : IDisposable
 {
     /// <summary>
     /// The headers a receiver needs protected: who it is from and to, what it says, and the list
@@ -44,22 +44,22 @@ public sealed class DkimSigning
 
         var path = Path.GetFullPath(options.PrivateKeyFile!, dataDirectory);
         var key = ReadPrivateKey(path);
-        var algorithm = key switch
+        DkimSigner signer = key switch
         {
             RsaKeyParameters { Modulus.BitLength: < 1024 } rsa => throw new ConfigurationException(
                 $"Dkim:PrivateKeyFile: the RSA key in '{path}' has {rsa.Modulus.BitLength} bits; receivers ignore keys under 1024 bits (use 2048: the dkim-key verb makes one)."),
-            RsaKeyParameters => DkimSignatureAlgorithm.RsaSha256,
-            Ed25519PrivateKeyParameters => DkimSignatureAlgorithm.Ed25519Sha256,
+            RsaPrivateCrtKeyParameters rsa => new FastRsaDkimSigner(rsa, options.Domain!, options.Selector!),
+            RsaKeyParameters => new DkimSigner(key, options.Domain!, options.Selector!, DkimSignatureAlgorithm.RsaSha256),
+            Ed25519PrivateKeyParameters => new DkimSigner(key, options.Domain!, options.Selector!, DkimSignatureAlgorithm.Ed25519Sha256),
             _ => throw new ConfigurationException(
                 $"Dkim:PrivateKeyFile: '{path}' holds a {key.GetType().Name.Replace("PrivateKeyParameters", "", StringComparison.Ordinal)} key; DKIM signs with RSA or Ed25519."),
         };
-
-        return new DkimSigning(new DkimSigner(key, options.Domain!, options.Selector!, algorithm)
-        {
-            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-        });
+        signer.HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
+        signer.BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
+        return new DkimSigning(signer);
     }
+
+    public void Dispose() => (signer as IDisposable)?.Dispose();
 
     /// <summary>Adds the DKIM-Signature header; the message must not change afterwards.</summary>
     public void Sign(MimeMessage message)
