@@ -51,7 +51,6 @@ public sealed class DigestComposer(EmailComposer composer, SubscriberTokens toke
     /// </summary>
     private string? FeedbackId(long? runId) => runId is { } id ? $"run-{id}:digest:{senderId}" : null;
 
-
     /// <summary>"Paper Digest" → "paper-digest": Feedback-ID fields may not hold colons or spaces.</summary>
     internal static string SenderId(string siteName)
     {
