@@ -56,6 +56,11 @@ public static class Verbs
                         Digest selection for N subscribers (K interests each) over M new entries,
                         the similarity kernel alone, and the arithmetic floor (the same multiply-adds
                         in a tight loop), side by side, with the peak memory.
+          dkim-key --domain D --selector S [--algorithm rsa|ed25519] [--force]
+                        Write a new DKIM private key (RSA 2048 unless ed25519) to
+                        dkim/S._domainkey.D.pem in the data directory (mode 0600; an existing
+                        file is kept unless --force), and print the DNS TXT record to publish
+                        and the Dkim settings that use the key.
           --help        Show this text.
 
         Options are configuration keys, e.g. --urls http://0.0.0.0:8080 --Smtp:Host relay.example.org.
@@ -92,6 +97,8 @@ public static class Verbs
                     return await Matching.Evaluation.EvalVerb.RunAsync(rest);
                 case "bench":
                     return await Bench.BenchVerb.RunAsync(rest);
+                case "dkim-key":
+                    return await Email.Dkim.DkimKeyVerb.RunAsync(rest);
                 default:
                     await Console.Error.WriteLineAsync($"Unknown verb '{verb}'.\n\n{Usage}");
                     return 2;

@@ -22,6 +22,10 @@ public sealed record StartupSettings(
     string TemplatesDirectory,
     string? ConnectionString)
 {
+    /// <summary>DKIM settings, checked for completeness here; the key itself is read by <see cref="Email.Dkim.DkimSigning.Load"/>.</summary>
+    public Email.Dkim.DkimOptions Dkim { get; init; } = new();
+
+
     public static StartupSettings Read(IConfiguration configuration, string contentRoot)
     {
         var errors = new List<string>();
@@ -73,6 +77,16 @@ public sealed record StartupSettings(
                 + "Newsletter:PublicBaseUrl has a domain name to send from: relays refuse mail from digest@localhost or an IP address.");
         }
 
+        if (!smtp.UsesMailCatcher && newsletter.PublicBaseUrl is { Length: > 0 } linkBase
+            && Uri.TryCreate(linkBase, UriKind.Absolute, out var links) && links.Scheme == Uri.UriSchemeHttp && !links.IsLoopback)
+        {
+            // Providers ignore a one-click List-Unsubscribe that is not https, and readers' links would travel in clear.
+            errors.Add($"Newsletter:PublicBaseUrl must be https when Smtp:Host names a relay (got '{linkBase}'); "
+                + "http is only accepted on a loopback host (localhost, 127.0.0.1, ::1).");
+        }
+
+        var dkim = Bind<Email.Dkim.DkimOptions>(configuration, Email.Dkim.DkimOptions.Section, errors);
+        errors.AddRange(dkim.Validate());
         if (rateLimiting.SubscriptionsPerClientPerMinute < 1)
         {
             errors.Add($"RateLimiting:SubscriptionsPerClientPerMinute must be at least 1 (got {rateLimiting.SubscriptionsPerClientPerMinute}).");
@@ -117,7 +131,10 @@ public sealed record StartupSettings(
         }
 
         return new StartupSettings(newsletter, smtp, rateLimiting, database, jobs, jobServer, delivery, digest, feeds, matching, dataDirectory, templates,
-            configuration.GetConnectionString("Newsletter"));
+            configuration.GetConnectionString("Newsletter"))
+        {
+            Dkim = dkim,
+        };
     }
 
     private static T Bind<T>(IConfiguration configuration, string section, List<string> errors)

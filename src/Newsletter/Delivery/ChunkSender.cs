@@ -24,9 +24,10 @@ public sealed class ChunkSender(
     private readonly DeliveryOptions delivery = options.Value;
     private SmtpClient? client;
 
+    /// <param name="runId">The run the chunk belongs to, named in each digest's Feedback-ID.</param>
     /// <param name="streak">The run's failures in a row so far; updated as the chunk goes.</param>
     /// <param name="shutdown">Checked between messages only: a message being sent is finished (MailKit's timeouts bound it).</param>
-    public async Task<IReadOnlyList<DeliveryResult>> SendAsync(IReadOnlyList<Outgoing> chunk, Streak streak, CancellationToken shutdown)
+    public async Task<IReadOnlyList<DeliveryResult>> SendAsync(long runId, IReadOnlyList<Outgoing> chunk, Streak streak, CancellationToken shutdown)
     {
         var results = new List<DeliveryResult>(chunk.Count);
         foreach (var outgoing in chunk)
@@ -53,7 +54,7 @@ public sealed class ChunkSender(
 
             domains.Take(domain);
             await throttle.MessageAsync(CancellationToken.None);
-            var result = await SendOneAsync(outgoing);
+            var result = await SendOneAsync(runId, outgoing);
             Pace(domain, result);
             streak.Add(result, delivery.PauseAfterFailures);
             results.Add(result);
@@ -62,13 +63,13 @@ public sealed class ChunkSender(
         return results;
     }
 
-    private async Task<DeliveryResult> SendOneAsync(Outgoing outgoing)
+    private async Task<DeliveryResult> SendOneAsync(long runId, Outgoing outgoing)
     {
         var progress = new TransferProgress();
         try
         {
             // Disposed once sent: its body's memory blocks go back to MimeKit's pool for the next digest.
-            using var message = await composer.ComposeAsync(outgoing.Subscriber, outgoing.Entries, outgoing.Due.Id);
+            using var message = await composer.ComposeAsync(outgoing.Subscriber, outgoing.Entries, runId);
             client ??= await smtp.ConnectAsync(CancellationToken.None);
             await client.SendAsync(message, CancellationToken.None, progress);
             return new DeliveryResult(outgoing, Disposition.Sent, RunSignal.Success, message.MessageId);

@@ -93,7 +93,7 @@ public sealed class DeliveryBatchJob(
             }
 
             streak = new Streak(streakSoFar);
-            var sending = sender.SendAsync(chunk, streak, shutdown);
+            var sending = sender.SendAsync(runId, chunk, streak, shutdown);
             var preparing = PrepareNextAsync(connection, runId, batchId);
             try
             {

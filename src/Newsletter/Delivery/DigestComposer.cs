@@ -13,13 +13,15 @@ public sealed class DigestComposer(EmailComposer composer, SubscriberTokens toke
 {
     public const int SummaryLength = 260;
 
+    private readonly string senderId = SenderId(newsletter.Value.SiteName);
+
     /// <summary>Each entry's author line and summary, made once: a run sends the same entries to thousands of subscribers.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(long Id, string Authors, string Abstract), (string Authors, string Summary)> shown = new();
     private int shownCount;
 
-    /// <param name="deliveryId">When given, the Message-ID is derived from it, so every attempt of one
-    /// delivery carries the same id and receivers can recognise a repeat.</param>
-    public async Task<MimeMessage> ComposeAsync(Subscriber subscriber, IReadOnlyList<DigestEntryRow> entries, long? deliveryId = null)
+    /// <param name="runId">The run sending it, named in Feedback-ID (none for a preview). The Message-ID is
+    /// random on the From domain: unguessable, never repeated across installs, and silent about volume.</param>
+    public async Task<MimeMessage> ComposeAsync(Subscriber subscriber, IReadOnlyList<DigestEntryRow> entries, long? runId = null)
     {
         var feedback = tokens.Create(TokenPurpose.Feedback, subscriber.Id, subscriber.TokenVersion);
         var unsubscribe = urls.Unsubscribe(tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id, subscriber.TokenVersion));
@@ -41,13 +43,20 @@ public sealed class DigestComposer(EmailComposer composer, SubscriberTokens toke
         var subject = entries.Count == 1
             ? $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 90)}"
             : $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 70)} and {entries.Count - 1} more";
-        var message = await composer.ComposeAsync("digest", model, subscriber.Email, subject, unsubscribe, isList: true);
-        if (deliveryId is { } id)
-        {
-            message.MessageId = $"digest-{id}@{composer.From().Domain}";
-        }
+        return await composer.ComposeAsync("digest", model, subscriber.Email, subject, unsubscribe, isList: true, FeedbackId(runId));
+    }
 
-        return message;
+    /// <summary>
+    /// campaign:list:sender, the variable fields first and the constant sender id last, as Gmail asks;
+    /// nothing in it identifies the subscriber.
+    /// </summary>
+    private string? FeedbackId(long? runId) => runId is { } id ? $"run-{id}:digest:{senderId}" : null;
+
+    /// <summary>"Paper Digest" → "paper-digest": Feedback-ID fields may not hold colons or spaces.</summary>
+    internal static string SenderId(string siteName)
+    {
+        var slug = System.Text.RegularExpressions.Regex.Replace(siteName.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
+        return slug.Length > 0 ? slug : "newsletter";
     }
 
     private (string Authors, string Summary) Shown(DigestEntryRow entry)

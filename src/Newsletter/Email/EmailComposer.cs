@@ -11,16 +11,18 @@ namespace Newsletter.Email;
 /// <summary>
 /// Builds a complete message from the pair of templates <c>email/{name}.html</c> and
 /// <c>email/{name}.text</c> (each inside its layout): multipart/alternative, with the CSS already
-/// inlined in the templates (mail clients drop style sheets), a Message-ID on the From domain and a Date.
+/// inlined in the templates (mail clients drop style sheets), a random Message-ID on the From domain and
+/// a Date; DKIM-signed last, when configured, so every sender sends exactly what was signed.
 /// </summary>
 public sealed class EmailComposer(
     TemplateRenderer templates,
     PublicUrls urls,
     IOptions<SmtpOptions> smtp,
     IOptions<NewsletterOptions> newsletter,
+    Dkim.DkimSigning dkim,
     TimeProvider clock)
 {
-    public async Task<MimeMessage> ComposeAsync(string name, object model, string to, string subject, string? unsubscribeUrl = null, bool isList = false)
+    public async Task<MimeMessage> ComposeAsync(string name, object model, string to, string subject, string? unsubscribeUrl = null, bool isList = false, string? feedbackId = null)
     {
         var globals = new Dictionary<string, object?>
         {
@@ -56,6 +58,13 @@ public sealed class EmailComposer(
             message.Headers.Add("List-Id", $"\"{newsletter.Value.SiteName}\" <digest.{from.Domain}>");
         }
 
+        if (feedbackId is not null)
+        {
+            // Gmail's Feedback-ID (campaign:list:sender): complaint rates per campaign in Postmaster Tools.
+            message.Headers.Add("Feedback-ID", feedbackId);
+        }
+
+        dkim.Sign(message);
         return message;
     }
 

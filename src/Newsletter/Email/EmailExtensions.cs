@@ -17,6 +17,9 @@ public static class EmailExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MailCatcherServer>());
         builder.Services.AddSingleton<MailKitEmailSender>();
         builder.Services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<MailKitEmailSender>());
+        // Read once here, so a bad key stops the start instead of the first send.
+        var dkim = Dkim.DkimSigning.Load(settings.Dkim, settings.DataDirectory);
+        builder.Services.AddSingleton(_ => dkim); // a factory, so the container disposes it
         builder.Services.AddSingleton<EmailComposer>();
         return builder;
     }

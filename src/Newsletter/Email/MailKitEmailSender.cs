@@ -29,6 +29,11 @@ public sealed class MailKitEmailSender(IOptions<SmtpOptions> options, MailCatche
             : (smtp.Host!, smtp.Port, ToMailKit(smtp.Security));
 
         var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
+        if (smtp.HeloName is { Length: > 0 } helo)
+        {
+            client.LocalDomain = helo; // else MailKit announces the machine name
+        }
+
         try
         {
             // MailKit leaves Nagle's algorithm on; a message larger than one segment then waits ~40 ms

@@ -25,6 +25,9 @@ public sealed class SmtpOptions
     /// <summary>The From address; <c>Paper Digest &lt;digest@{public host}&gt;</c> when unset.</summary>
     public string? From { get; set; }
 
+    /// <summary>The name announced in EHLO; the machine name when unset. Relays and spam filters compare it with the sending IP's reverse DNS.</summary>
+    public string? HeloName { get; set; }
+
     /// <summary>Turns off PIPELINING even when the server offers it (some test servers answer pipelined commands slowly).</summary>
     public bool DisablePipelining { get; set; }
 
@@ -56,6 +59,11 @@ public sealed class SmtpOptions
         if (From is { Length: > 0 } from && !MailboxAddress.TryParse(from, out _))
         {
             yield return $"Smtp:From is not an address such as 'Paper Digest <digest@example.org>' (got '{from}').";
+        }
+
+        if (HeloName is { Length: > 0 } helo && Uri.CheckHostName(helo) != UriHostNameType.Dns)
+        {
+            yield return $"Smtp:HeloName must be a host name such as mail.example.org (got '{helo}').";
         }
 
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))

@@ -77,7 +77,9 @@ public sealed class SubscriptionEmailJobs(
             urls.Preferences(tokens.Create(TokenPurpose.Preferences, subscriberId, subscriber.TokenVersion)),
             unsubscribe,
             WelcomePreheader(subscriber.Frequency, followed.Count, settings.Interests.Count));
-        var message = await composer.ComposeAsync("welcome", model, subscriber.Email, $"Welcome to {newsletter.Value.SiteName}", unsubscribe);
+        // List mail: the list's first message, with its unsubscribe headers; a filter on List-Id catches it
+        // with the digests. The confirmation and the already-subscribed notice answer a request instead.
+        var message = await composer.ComposeAsync("welcome", model, subscriber.Email, $"Welcome to {newsletter.Value.SiteName}", unsubscribe, isList: true);
         await SendAsync(message, subscriberId, "welcome", cancellationToken);
     }
 

@@ -294,8 +294,9 @@ public sealed class DigestDeliveryTests
     internal static async Task PostEntriesAsync(TestApp app, object[] entries) =>
         (await app.AdminClient().PostAsJsonAsync("/api/entries", entries)).EnsureSuccessStatusCode();
 
+    /// <summary>Digests carry a Feedback-ID naming their run; the welcome email is list mail too but has none.</summary>
     internal static List<MimeKit.MimeMessage> Digests(TestApp app, string email) =>
-        app.Smtp!.To(email).Where(m => m.Headers["List-Id"] is not null).ToList();
+        app.Smtp!.To(email).Where(m => m.Headers["Feedback-ID"] is not null).ToList();
 
     /// <summary>Starts a forced run and waits until it reaches <paramref name="until"/>.</summary>
     internal static async Task<JsonElement> RunAsync(TestApp app, string until = "completed", int seconds = 20)

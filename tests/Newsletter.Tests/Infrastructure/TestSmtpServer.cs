@@ -32,7 +32,15 @@ public sealed class TestSmtpServer : IAsyncDisposable
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
         services.Add(new RecipientFilter(this));
-        running = new SmtpServer.SmtpServer(options, services).StartAsync(stop.Token);
+        var server = new SmtpServer.SmtpServer(options, services);
+        server.SessionCreated += (_, session) => session.Context.CommandExecuting += (_, command) =>
+        {
+            if (command.Command is EhloCommand ehlo)
+            {
+                HeloNames.Enqueue(ehlo.DomainOrAddress);
+            }
+        };
+        running = server.StartAsync(stop.Token);
     }
 
     public int Port { get; }
@@ -65,6 +73,14 @@ public sealed class TestSmtpServer : IAsyncDisposable
     public ConcurrentQueue<string> Refusals { get; } = new();
 
     public IReadOnlyList<MimeMessage> Messages => messages.ToArray();
+
+    /// <summary>The names clients announced in EHLO, in order.</summary>
+    public ConcurrentQueue<string> HeloNames { get; } = new();
+
+    private readonly ConcurrentDictionary<MimeMessage, byte[]> raw = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The message's bytes exactly as they arrived (after the DATA dot-unstuffing), e.g. for a DKIM verifier.</summary>
+    public byte[] RawOf(MimeMessage message) => raw[message];
 
     public IEnumerable<MimeMessage> To(string address) =>
         Messages.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, address, StringComparison.OrdinalIgnoreCase)));
@@ -160,8 +176,11 @@ public sealed class TestSmtpServer : IAsyncDisposable
                 return new SmtpResponse((SmtpReplyCode)451, "4.3.0 Try again later");
             }
 
-            using var stream = new MemoryStream(buffer.ToArray());
-            server.messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            var bytes = buffer.ToArray();
+            using var stream = new MemoryStream(bytes);
+            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            server.raw[message] = bytes;
+            server.messages.Enqueue(message);
             server.arrived.Release();
             return SmtpResponse.Ok;
         }
