@@ -13,7 +13,7 @@ namespace Newsletter.Delivery;
 /// 5xx for the sender or the message, or a streak of run-level failures, stops the chunk (the rest
 /// is released) so the run can pause.
 /// </summary>
-public sealed class ChunkSender(DigestComposer composer, MailKitEmailSender smtp, DeliveryThrottle throttle, IOptions<DeliveryOptions> options, ILogger<ChunkSender> logger)
+public sealed class ChunkSender(DigestComposer composer, MailKitEmailSender smtp, ReturnPath returnPath, DeliveryThrottle throttle, IOptions<DeliveryOptions> options, ILogger<ChunkSender> logger)
     : IAsyncDisposable
 {
     private readonly DeliveryOptions delivery = options.Value;
@@ -49,7 +49,7 @@ public sealed class ChunkSender(DigestComposer composer, MailKitEmailSender smtp
             // Disposed once sent: its body's memory blocks go back to MimeKit's pool for the next digest.
             using var message = await composer.ComposeAsync(outgoing.Subscriber, outgoing.Entries, outgoing.Due.Id);
             client ??= await smtp.ConnectAsync(CancellationToken.None);
-            await client.SendAsync(message, CancellationToken.None, progress);
+            await client.SendAsync(message, returnPath.ForDelivery(outgoing.Due.Id), message.To.Mailboxes, CancellationToken.None, progress);
             return new DeliveryResult(outgoing, Disposition.Sent, RunSignal.Success, message.MessageId);
         }
         catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted && SmtpReplies.IsPolicyRefusal(e))

@@ -18,6 +18,7 @@ public static class EmailExtensions
         builder.Services.AddSingleton<MailKitEmailSender>();
         builder.Services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<MailKitEmailSender>());
         builder.Services.AddSingleton<EmailComposer>();
+        builder.Services.AddSingleton<ReturnPath>();
         return builder;
     }
 

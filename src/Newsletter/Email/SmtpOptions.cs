@@ -25,6 +25,9 @@ public sealed class SmtpOptions
     /// <summary>The From address; <c>Paper Digest &lt;digest@{public host}&gt;</c> when unset.</summary>
     public string? From { get; set; }
 
+    /// <summary>The envelope sender (MAIL FROM), where bounces go; the From address when unset.</summary>
+    public string? ReturnPath { get; set; }
+
     /// <summary>Turns off PIPELINING even when the server offers it (some test servers answer pipelined commands slowly).</summary>
     public bool DisablePipelining { get; set; }
 
@@ -58,6 +61,11 @@ public sealed class SmtpOptions
             yield return $"Smtp:From is not an address such as 'Paper Digest <digest@example.org>' (got '{from}').";
         }
 
+        if (ReturnPath is { Length: > 0 } returnPath && !IsBareAddress(returnPath))
+        {
+            yield return $"Smtp:ReturnPath must be a bare address such as 'bounces@example.org' (got '{returnPath}').";
+        }
+
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
         {
             yield return "Smtp:Username and Smtp:Password must be set together.";
@@ -68,4 +76,13 @@ public sealed class SmtpOptions
             yield return "Smtp:Timeout must be positive, e.g. 00:00:30.";
         }
     }
+
+    /// <summary>An address an envelope can carry: no display name, no quoting, a domain with a dot.</summary>
+    public static bool IsBareAddress(string value) =>
+        MailboxAddress.TryParse(value, out var parsed) && parsed is not null
+        && string.IsNullOrEmpty(parsed.Name)
+        && parsed.Address == value.Trim()
+        && parsed.LocalPart.Length is > 0 and <= 64
+        && !parsed.LocalPart.Contains('"')
+        && parsed.Domain.Contains('.');
 }
