@@ -60,6 +60,11 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     public IReadOnlyList<MimeMessage> Messages => messages.ToArray();
 
+    /// <summary>The envelope sender (MAIL FROM) each message came with, by Message-ID.</summary>
+    public ConcurrentDictionary<string, string> EnvelopeSenders { get; } = new();
+
+    public string EnvelopeSenderOf(MimeMessage message) => EnvelopeSenders[message.MessageId ?? ""];
+
     public IEnumerable<MimeMessage> To(string address) =>
         Messages.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, address, StringComparison.OrdinalIgnoreCase)));
 
@@ -146,7 +151,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
             }
 
             using var stream = new MemoryStream(buffer.ToArray());
-            server.messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            server.EnvelopeSenders[message.MessageId ?? ""] = transaction.From is { } from ? $"{from.User}@{from.Host}" : "";
+            server.messages.Enqueue(message);
             server.arrived.Release();
             return SmtpResponse.Ok;
         }
