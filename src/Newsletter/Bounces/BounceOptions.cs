@@ -25,6 +25,9 @@ public sealed class BounceOptions
 
     public ImapMailboxOptions Imap { get; set; } = new();
 
+    /// <summary>Signs the provider webhook's calls (<see cref="BounceWebhook"/>); unset: the webhook is off.</summary>
+    public string? WebhookSecret { get; set; }
+
     public MailboxAddress? MailtoAddress => Address is { Length: > 0 } a ? MailboxAddress.Parse(a) : null;
 
     /// <summary>Binds and checks the section; a bad value stops the start with a line naming the key.</summary>
@@ -49,6 +52,11 @@ public sealed class BounceOptions
         if (Address is { Length: > 0 } address && !SmtpOptions.IsBareAddress(address))
         {
             yield return $"Bounces:Address must be a bare address such as 'bounces@example.org' (got '{address}').";
+        }
+
+        if (WebhookSecret is { Length: > 0 and < 32 })
+        {
+            yield return "Bounces:WebhookSecret must be at least 32 characters (e.g. `openssl rand -hex 32`).";
         }
 
         if (SoftBounceLimit < 1)

@@ -10,6 +10,8 @@ public static class BouncesApi
     {
         var admin = routes.MapGroup("/api/bounces").RequireAdminKey().DisableAntiforgery().WithTags("Admin");
         admin.MapPost("/check", CheckAsync);
+        // Called by a provider, which holds no admin key: the signature is its credential.
+        routes.MapPost("/api/bounces/webhook", BounceWebhook.HandleAsync).DisableAntiforgery().WithTags("Bounces");
         return admin;
     }
 
