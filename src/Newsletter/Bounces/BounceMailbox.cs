@@ -60,6 +60,11 @@ public sealed class BounceMailbox(IOptions<BounceOptions> options, BounceProcess
             var outcome = await processor.ApplyAsync(report, cancellationToken);
             if (outcome.Ignored > 0 && LoggedOnce.TryAdd(report.ReportId, true))
             {
+                if (LoggedOnce.Count > 10_000)
+                {
+                    LoggedOnce.Clear(); // a bound, not a policy: a mailbox that full is logged again
+                }
+
                 logger.LogInformation("Left in the bounce mailbox: message {ReportId} ({Kind}{Problem})",
                     report.ReportId, report.Kind, report.Problem is null ? "" : $": {report.Problem}");
             }

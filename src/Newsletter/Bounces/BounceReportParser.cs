@@ -13,6 +13,19 @@ public static partial class BounceReportParser
 
     public static BounceReport Parse(MimeMessage message)
     {
+        try
+        {
+            return Read(message);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            // A report MimeKit cannot read (a broken status part, say) changes no one; it stays in the mailbox.
+            return new BounceReport(ReportKind.Unrecognised, message.MessageId ?? Digest(message), [], [], Problem: $"unreadable: {e.Message}");
+        }
+    }
+
+    private static BounceReport Read(MimeMessage message)
+    {
         var reportId = message.MessageId is { Length: > 0 } id ? id : Digest(message);
         var addressed = AddressedTo(message);
         if (message.Body is MultipartReport report)
@@ -31,7 +44,7 @@ public static partial class BounceReportParser
         }
 
         if (message.Subject?.Trim().StartsWith("unsubscribe", StringComparison.OrdinalIgnoreCase) == true
-            || addressed.Any(a => a.Contains("+u", StringComparison.OrdinalIgnoreCase)))
+            || addressed.Any(a => MailtoTag().IsMatch(a)))
         {
             return new BounceReport(ReportKind.UnsubscribeRequest, reportId, addressed, [], Sender: message.From.Mailboxes.FirstOrDefault()?.Address);
         }
@@ -84,6 +97,10 @@ public static partial class BounceReportParser
     /// <summary>A report without a Message-ID is still counted once: its headers name it.</summary>
     private static string Digest(MimeMessage message) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", message.Headers.Select(h => $"{h.Field}: {h.Value}")))))[..32];
+
+    /// <summary>The shape of a mailto: unsubscribe tag (ReturnPath verifies it); "+urgent@" is not one.</summary>
+    [GeneratedRegex(@"\+u[0-9]{1,18}-[0-9a-f]{16}@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MailtoTag();
 
     [GeneratedRegex(@"/unsubscribe/([A-Za-z0-9_-]{20,})", RegexOptions.CultureInvariant)]
     private static partial Regex UnsubscribeLink();

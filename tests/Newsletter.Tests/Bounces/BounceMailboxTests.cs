@@ -133,6 +133,24 @@ public sealed class BounceMailboxTests
     }
 
     [Fact]
+    public async Task AMalformedDeliveryReport_ChangesNoOne_StaysUnseen_AndIsLoggedOnce()
+    {
+        using var dovecot = DovecotServer.Start();
+        await using var app = await StartAsync(dovecot, verp: false);
+        await app.SubscribeAndConfirmAsync("fine@example.org");
+        await dovecot.AppendAsync(BounceMessages.MalformedDeliveryStatus(ReturnPath, "fine@example.org"));
+
+        var first = await CheckAsync(app);
+        var second = await CheckAsync(app);
+
+        Assert.Equal((0, 1), (first.GetProperty("processed").GetInt32(), first.GetProperty("ignored").GetInt32()));
+        Assert.Equal((0, 1), (second.GetProperty("processed").GetInt32(), second.GetProperty("ignored").GetInt32()));
+        Assert.Equal("active", await app.StatusOfAsync("fine@example.org"));
+        Assert.False(Assert.Single(await dovecot.ListAsync("INBOX")).Seen);
+        Assert.Single(app.Logs, line => line.Contains("Left in the bounce mailbox", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AMailToTheListUnsubscribeMailto_FromTheSubscriber_Unsubscribes_ButNotFromAnotherAddress()
     {
         using var dovecot = DovecotServer.Start();

@@ -46,6 +46,30 @@ internal static class BounceMessages
 
         """.ReplaceLineEndings("\r\n");
 
+    /// <summary>A delivery report whose status part is broken: a recipient, but no Action or Status a reader could trust.</summary>
+    public static string MalformedDeliveryStatus(string to, string finalRecipient) => $"""
+        From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
+        To: {to}
+        Subject: Broken report
+        Message-ID: <broken-{Guid.NewGuid():N}@mx.example.net>
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+        --b
+        Content-Type: text/plain
+
+        Something went wrong.
+        --b
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mx.example.net
+
+        Final-Recipient: rfc822; {finalRecipient}
+        this line is not a field
+        --b--
+
+        """.ReplaceLineEndings("\r\n");
+
     /// <summary>An ARF report (RFC 5965) as a mailbox provider's feedback loop sends it.</summary>
     public static string Complaint(string to, string originalRcptTo, string originalHeaders) => $"""
         From: Feedback Loop <fbl@isp.example.net>
