@@ -1,4 +1,5 @@
 using Newsletter.Admin;
+using Newsletter.Bounces;
 using Newsletter.Cli;
 using Newsletter.Configuration;
 using Newsletter.Data;
@@ -46,6 +47,7 @@ public static class Program
         builder.AddWeb(settings, secrets);
         builder.AddData(database);
         builder.AddEmail(settings);
+        builder.AddBounces();
         builder.AddJobs(settings);
         builder.AddSubscriptions(settings, secrets);
         builder.AddEntries();
@@ -69,6 +71,7 @@ public static class Program
             app.MapEntries();
             app.MapDelivery();
             app.MapSubscribersAdminApi();
+            app.MapBounces();
             if (app.Services.GetRequiredService<MailCatcherServer>().Enabled)
             {
                 app.MapMailbox();

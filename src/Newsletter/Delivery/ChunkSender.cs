@@ -14,7 +14,7 @@ namespace Newsletter.Delivery;
 /// is released) so the run can pause.
 /// </summary>
 public sealed class ChunkSender(
-    DigestComposer composer, MailKitEmailSender smtp, DeliveryThrottle throttle, DomainPacer domains, TimeProvider clock,
+    DigestComposer composer, MailKitEmailSender smtp, ReturnPath returnPath, DeliveryThrottle throttle, DomainPacer domains, TimeProvider clock,
     IOptions<DeliveryOptions> options, ILogger<ChunkSender> logger)
     : IAsyncDisposable
 {
@@ -71,7 +71,7 @@ public sealed class ChunkSender(
             // Disposed once sent: its body's memory blocks go back to MimeKit's pool for the next digest.
             using var message = await composer.ComposeAsync(outgoing.Subscriber, outgoing.Entries, runId);
             client ??= await smtp.ConnectAsync(CancellationToken.None);
-            await client.SendAsync(message, CancellationToken.None, progress);
+            await client.SendAsync(message, returnPath.ForDelivery(outgoing.Due.Id), message.To.Mailboxes, CancellationToken.None, progress);
             return new DeliveryResult(outgoing, Disposition.Sent, RunSignal.Success, message.MessageId);
         }
         catch (SmtpCommandException e)

@@ -9,7 +9,7 @@ using Newsletter.Web;
 namespace Newsletter.Delivery;
 
 /// <summary>Renders a digest (templates/email/digest.*) from the entries chosen for it.</summary>
-public sealed class DigestComposer(EmailComposer composer, SubscriberTokens tokens, PublicUrls urls, IOptions<NewsletterOptions> newsletter)
+public sealed class DigestComposer(EmailComposer composer, ReturnPath returnPath, SubscriberTokens tokens, PublicUrls urls, IOptions<NewsletterOptions> newsletter)
 {
     public const int SummaryLength = 260;
 
@@ -43,7 +43,7 @@ public sealed class DigestComposer(EmailComposer composer, SubscriberTokens toke
         var subject = entries.Count == 1
             ? $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 90)}"
             : $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 70)} and {entries.Count - 1} more";
-        return await composer.ComposeAsync("digest", model, subscriber.Email, subject, unsubscribe, isList: true, FeedbackId(runId));
+        return await composer.ComposeAsync("digest", model, subscriber.Email, subject, unsubscribe, isList: true, FeedbackId(runId), returnPath.UnsubscribeMailto(subscriber.Id));
     }
 
     /// <summary>

@@ -22,7 +22,8 @@ public sealed class EmailComposer(
     Dkim.DkimSigning dkim,
     TimeProvider clock)
 {
-    public async Task<MimeMessage> ComposeAsync(string name, object model, string to, string subject, string? unsubscribeUrl = null, bool isList = false, string? feedbackId = null)
+    public async Task<MimeMessage> ComposeAsync(
+        string name, object model, string to, string subject, string? unsubscribeUrl = null, bool isList = false, string? feedbackId = null, string? unsubscribeMailto = null)
     {
         var globals = new Dictionary<string, object?>
         {
@@ -48,7 +49,8 @@ public sealed class EmailComposer(
         if (unsubscribeUrl is not null)
         {
             // RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
-            message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>");
+            // The mailto: (only with Bounces:Address) is for clients that do not POST; the bounce mailbox reader acts on it.
+            message.Headers.Add("List-Unsubscribe", unsubscribeMailto is null ? $"<{unsubscribeUrl}>" : $"<{unsubscribeUrl}>, <{unsubscribeMailto}>");
             message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
 

@@ -21,6 +21,7 @@ public static class EmailExtensions
         var dkim = Dkim.DkimSigning.Load(settings.Dkim, settings.DataDirectory);
         builder.Services.AddSingleton(_ => dkim); // a factory, so the container disposes it
         builder.Services.AddSingleton<EmailComposer>();
+        builder.Services.AddSingleton<ReturnPath>();
         return builder;
     }
 

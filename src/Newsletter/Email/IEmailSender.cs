@@ -7,4 +7,7 @@ namespace Newsletter.Email;
 public interface IEmailSender
 {
     Task SendAsync(MimeMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends with this envelope sender (MAIL FROM), where bounces of this message go; see <see cref="ReturnPath"/>.</summary>
+    Task SendAsync(MimeMessage message, MailboxAddress envelopeSender, CancellationToken cancellationToken = default);
 }

@@ -10,14 +10,16 @@ namespace Newsletter.Email;
 /// <summary>
 /// Sends through MailKit to the configured relay, or to the built-in mail catcher when no relay is set.
 /// </summary>
-public sealed class MailKitEmailSender(IOptions<SmtpOptions> options, MailCatcherServer catcher, ILogger<MailKitEmailSender> logger) : IEmailSender
+public sealed class MailKitEmailSender(IOptions<SmtpOptions> options, MailCatcherServer catcher, ReturnPath returnPath, ILogger<MailKitEmailSender> logger) : IEmailSender
 {
     private readonly SmtpOptions smtp = options.Value;
 
-    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken = default)
+    public Task SendAsync(MimeMessage message, CancellationToken cancellationToken = default) => SendAsync(message, returnPath.Plain(), cancellationToken);
+
+    public async Task SendAsync(MimeMessage message, MailboxAddress envelopeSender, CancellationToken cancellationToken = default)
     {
         using var client = await ConnectAsync(cancellationToken);
-        await client.SendAsync(message, cancellationToken);
+        await client.SendAsync(message, envelopeSender, message.To.Mailboxes, cancellationToken);
         await client.DisconnectAsync(quit: true, cancellationToken);
         logger.LogInformation("Sent {MessageId} to the SMTP server", message.MessageId);
     }

@@ -28,6 +28,9 @@ public sealed class SmtpOptions
     /// <summary>The name announced in EHLO; the machine name when unset. Relays and spam filters compare it with the sending IP's reverse DNS.</summary>
     public string? HeloName { get; set; }
 
+    /// <summary>The envelope sender (MAIL FROM), where bounces go; the From address when unset.</summary>
+    public string? ReturnPath { get; set; }
+
     /// <summary>Turns off PIPELINING even when the server offers it (some test servers answer pipelined commands slowly).</summary>
     public bool DisablePipelining { get; set; }
 
@@ -66,6 +69,11 @@ public sealed class SmtpOptions
             yield return $"Smtp:HeloName must be a host name such as mail.example.org (got '{helo}').";
         }
 
+        if (ReturnPath is { Length: > 0 } returnPath && !IsBareAddress(returnPath))
+        {
+            yield return $"Smtp:ReturnPath must be a bare address such as 'bounces@example.org' (got '{returnPath}').";
+        }
+
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
         {
             yield return "Smtp:Username and Smtp:Password must be set together.";
@@ -76,4 +84,13 @@ public sealed class SmtpOptions
             yield return "Smtp:Timeout must be positive, e.g. 00:00:30.";
         }
     }
+
+    /// <summary>An address an envelope can carry: no display name, no quoting, a domain with a dot.</summary>
+    public static bool IsBareAddress(string value) =>
+        MailboxAddress.TryParse(value, out var parsed) && parsed is not null
+        && string.IsNullOrEmpty(parsed.Name)
+        && parsed.Address == value.Trim()
+        && parsed.LocalPart.Length is > 0 and <= 64
+        && !parsed.LocalPart.Contains('"')
+        && parsed.Domain.Contains('.');
 }

@@ -37,6 +37,16 @@ public static class RecurringJobs
             jobs.RemoveIfExists("poll-feeds");
         }
 
+        var bounces = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Bounces.BounceOptions>>().Value;
+        if (bounces.Imap.IsConfigured)
+        {
+            AddOrFail<Bounces.BounceMailboxJob>(jobs, "bounce-mailbox", j => j.RunAsync(CancellationToken.None), bounces.PollCron, "Bounces:PollCron");
+        }
+        else
+        {
+            jobs.RemoveIfExists("bounce-mailbox");
+        }
+
         // Once at every start too: a crash may have left rows in 'sending' and batches without a worker.
         var background = app.Services.GetRequiredService<IBackgroundJobClient>();
         background.Enqueue<DeliverySupervisorJob>(j => j.RunAsync(CancellationToken.None));
@@ -47,5 +57,17 @@ public static class RecurringJobs
             background.Enqueue<Matching.Embeddings.EntryEmbeddingJob>(j => j.RunAsync(CancellationToken.None));
         }
         return app;
+    }
+
+    private static void AddOrFail<T>(IRecurringJobManager jobs, string id, System.Linq.Expressions.Expression<Func<T, Task>> job, string cron, string key)
+    {
+        try
+        {
+            jobs.AddOrUpdate(id, job, cron);
+        }
+        catch (ArgumentException)
+        {
+            throw new ConfigurationException($"Invalid configuration:\n  {key} is not a cron expression such as '*/5 * * * *' (got '{cron}').");
+        }
     }
 }

@@ -28,6 +28,7 @@ public sealed class SubscriberStore(IDbConnectionFactory connections, SqlCatalog
     private readonly string updatePreferences = sql["update-subscriber-preferences"];
     private readonly string unsubscribe = sql["unsubscribe-subscriber"];
     private readonly string markBounced = sql["mark-subscriber-bounced"];
+    private readonly string markComplained = sql["mark-subscriber-complained"];
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => connections.OpenAsync(cancellationToken);
 
@@ -106,6 +107,9 @@ public sealed class SubscriberStore(IDbConnectionFactory connections, SqlCatalog
 
     public Task<int> MarkBouncedAsync(DbTransaction tx, long id, DateTime now) =>
         tx.Connection!.ExecuteAsync(markBounced, new { Id = id, Now = now }, tx);
+
+    public Task<int> MarkComplainedAsync(DbTransaction tx, long id, DateTime now) =>
+        tx.Connection!.ExecuteAsync(markComplained, new { Id = id, Now = now }, tx);
 
     public Task<int> UnsubscribeAsync(DbTransaction tx, long id, DateTime now) =>
         tx.Connection!.ExecuteAsync(unsubscribe, new { Id = id, Now = now }, tx);

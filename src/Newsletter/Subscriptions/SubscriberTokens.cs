@@ -13,6 +13,15 @@ public enum TokenPurpose
     Preferences,
     Unsubscribe,
     Feedback,
+
+    /// <summary>The VERP tag of a digest's envelope sender: names a delivery.</summary>
+    ReturnPathDelivery,
+
+    /// <summary>The VERP tag of a lifecycle email's envelope sender: names a subscriber.</summary>
+    ReturnPathSubscriber,
+
+    /// <summary>The tag of the <c>mailto:</c> List-Unsubscribe address: names a subscriber.</summary>
+    MailtoUnsubscribe,
 }
 
 /// <summary>
@@ -63,6 +72,24 @@ public sealed class SubscriberTokens(byte[] secret)
         version = BinaryPrimitives.ReadInt64BigEndian(bytes[8..]);
         return subscriberId > 0;
     }
+
+    /// <summary>
+    /// A short tag for an email address's local part: 16 lower-case hex digits (64 bits) of the same
+    /// HMAC over (purpose, id). Short because a local part holds at most 64 characters, lower case
+    /// because some relays fold the case of local parts. 64 bits are plenty against guessing: a forger
+    /// gets one try per bounce mailed to us.
+    /// </summary>
+    public string ShortTag(TokenPurpose purpose, long id)
+    {
+        Span<byte> payload = stackalloc byte[PayloadLength];
+        BinaryPrimitives.WriteInt64BigEndian(payload, id);
+        Span<byte> mac = stackalloc byte[MacLength];
+        Sign(purpose, payload, mac);
+        return Convert.ToHexStringLower(mac[..8]);
+    }
+
+    public bool VerifyShortTag(TokenPurpose purpose, long id, string tag) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(ShortTag(purpose, id)), Encoding.ASCII.GetBytes(tag.ToLowerInvariant()));
 
     private void Sign(TokenPurpose purpose, ReadOnlySpan<byte> payload, Span<byte> mac)
     {

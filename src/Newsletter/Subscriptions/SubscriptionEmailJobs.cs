@@ -21,6 +21,7 @@ public sealed class SubscriptionEmailJobs(
     TopicStore topics,
     EmailComposer composer,
     IEmailSender sender,
+    ReturnPath returnPath,
     SubscriberTokens tokens,
     PublicUrls urls,
     IOptions<NewsletterOptions> newsletter,
@@ -122,7 +123,7 @@ public sealed class SubscriptionEmailJobs(
     {
         try
         {
-            await sender.SendAsync(message, cancellationToken);
+            await sender.SendAsync(message, returnPath.ForSubscriber(subscriberId), cancellationToken);
             logger.LogInformation("Sent the {Kind} email to subscriber {SubscriberId}", kind, subscriberId);
             return true;
         }

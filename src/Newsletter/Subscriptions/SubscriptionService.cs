@@ -147,18 +147,41 @@ public sealed class SubscriptionService(
         return outcome;
     }
 
-    /// <summary>The relay refused the address for good (5xx to RCPT TO): a bounce ends every subscription.</summary>
-    public async Task RecordBounceAsync(long subscriberId, string smtpReply, CancellationToken cancellationToken)
+    /// <summary>The address was refused for good (5xx to RCPT TO, or a 5.x.x delivery report): a bounce ends every subscription.</summary>
+    /// <param name="via">Who said so: <c>smtp</c> (our relay's reply) or <c>dsn</c> (a report in the bounce mailbox).</param>
+    /// <returns>true when this changed the subscriber (false: already bounced, unsubscribed or complained).</returns>
+    public async Task<bool> RecordBounceAsync(long subscriberId, string smtpReply, CancellationToken cancellationToken, string via = "smtp")
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await subscribers.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        if (await subscribers.MarkBouncedAsync(tx, subscriberId, now) == 1)
+        if (await subscribers.MarkBouncedAsync(tx, subscriberId, now) != 1)
         {
-            await requests.RecordConsentAsync(tx, subscriberId, "bounced", new { smtpReply }, new ClientInfo(null, "smtp"), now);
-            await tx.CommitAsync(cancellationToken);
-            logger.LogWarning("Subscriber {SubscriberId} bounced: the relay refused the address for good", subscriberId);
+            return false;
         }
+
+        await requests.RecordConsentAsync(tx, subscriberId, "bounced", new { smtpReply }, new ClientInfo(null, via), now);
+        await tx.CommitAsync(cancellationToken);
+        logger.LogWarning("Subscriber {SubscriberId} bounced: the address was refused for good ({Via})", subscriberId, via);
+        return true;
+    }
+
+    /// <summary>The recipient reported a message as spam (an ARF report): suppressed for good, every subscription ends.</summary>
+    /// <returns>true when this changed the subscriber (false: already complained).</returns>
+    public async Task<bool> RecordComplaintAsync(long subscriberId, string feedbackType, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await subscribers.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        if (await subscribers.MarkComplainedAsync(tx, subscriberId, now) != 1)
+        {
+            return false;
+        }
+
+        await requests.RecordConsentAsync(tx, subscriberId, "complained", new { feedbackType }, new ClientInfo(null, "arf"), now);
+        await tx.CommitAsync(cancellationToken);
+        logger.LogWarning("Subscriber {SubscriberId} complained ({FeedbackType}): suppressed for good", subscriberId, feedbackType);
+        return true;
     }
 
     private ConfirmOutcome Classify(Subscriber? subscriber, SubscriptionRequestRow? request)

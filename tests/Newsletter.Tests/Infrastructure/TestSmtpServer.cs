@@ -82,6 +82,11 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>The message's bytes exactly as they arrived (after the DATA dot-unstuffing), e.g. for a DKIM verifier.</summary>
     public byte[] RawOf(MimeMessage message) => raw[message];
 
+    /// <summary>The envelope sender (MAIL FROM) each message came with, by Message-ID.</summary>
+    public ConcurrentDictionary<string, string> EnvelopeSenders { get; } = new();
+
+    public string EnvelopeSenderOf(MimeMessage message) => EnvelopeSenders[message.MessageId ?? ""];
+
     public IEnumerable<MimeMessage> To(string address) =>
         Messages.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, address, StringComparison.OrdinalIgnoreCase)));
 
@@ -180,6 +185,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
             using var stream = new MemoryStream(bytes);
             var message = await MimeMessage.LoadAsync(stream, cancellationToken);
             server.raw[message] = bytes;
+            server.EnvelopeSenders[message.MessageId ?? ""] = transaction.From is { } from ? $"{from.User}@{from.Host}" : "";
             server.messages.Enqueue(message);
             server.arrived.Release();
             return SmtpResponse.Ok;

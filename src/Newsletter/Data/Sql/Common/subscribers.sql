@@ -56,3 +56,10 @@ WHERE id = @Id AND status IN ('active', 'pending');
 UPDATE subscribers
 SET status = 'unsubscribed', unsubscribed_at = @Now, updated_at = @Now
 WHERE id = @Id AND status IN ('active', 'pending');
+
+-- name: mark-subscriber-complained
+-- A spam complaint suppresses the address for good, whatever its state; only a new confirmed signup
+-- (double opt-in) makes it active again.
+UPDATE subscribers
+SET status = 'complained', updated_at = @Now
+WHERE id = @Id AND status <> 'complained';
