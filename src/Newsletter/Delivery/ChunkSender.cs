@@ -54,8 +54,7 @@ public sealed class ChunkSender(
 
             domains.Take(domain);
             await throttle.MessageAsync(CancellationToken.None);
-            var result = await SendOneAsync(runId, outgoing);
-            Pace(domain, result);
+            var result = await SendOneAsync(runId, outgoing, domain);
             streak.Add(result, delivery.PauseAfterFailures);
             results.Add(result);
         }
@@ -63,7 +62,7 @@ public sealed class ChunkSender(
         return results;
     }
 
-    private async Task<DeliveryResult> SendOneAsync(long runId, Outgoing outgoing)
+    private async Task<DeliveryResult> SendOneAsync(long runId, Outgoing outgoing, string domain)
     {
         var progress = new TransferProgress();
         try
@@ -72,10 +71,16 @@ public sealed class ChunkSender(
             using var message = await composer.ComposeAsync(outgoing.Subscriber, outgoing.Entries, runId);
             client ??= await smtp.ConnectAsync(CancellationToken.None);
             await client.SendAsync(message, returnPath.ForDelivery(outgoing.Due.Id), message.To.Mailboxes, CancellationToken.None, progress);
+            domains.Accepted(domain);
             return new DeliveryResult(outgoing, Disposition.Sent, RunSignal.Success, message.MessageId);
         }
         catch (SmtpCommandException e)
         {
+            if ((int)e.StatusCode is 421 or 451)
+            {
+                domains.SlowDown(domain);   // "slow down", greylisting: that recipient's domain alone
+            }
+
             return SmtpReplies.Classify(e) switch
             {
                 SmtpVerdict.AddressGone => new DeliveryResult(outgoing, Disposition.Failed, RunSignal.RecipientProblem, Error: Reply(e), Bounced: true),
@@ -97,19 +102,6 @@ public sealed class ChunkSender(
             return progress.WholeMessageSent
                 ? new DeliveryResult(outgoing, Disposition.Uncertain, RunSignal.RunLevelFailure, Error: $"the connection failed after the whole message was sent: {e.Message}")
                 : Later(outgoing, $"{e.GetType().Name}: {e.Message}", RunSignal.RunLevelFailure);
-        }
-    }
-
-    /// <summary>A 421 or 451 slows the recipient's domain alone; an accepted message speeds it up again.</summary>
-    private void Pace(string domain, DeliveryResult result)
-    {
-        if (result.Disposition == Disposition.Sent)
-        {
-            domains.Accepted(domain);
-        }
-        else if (result.Error is { } error && (error.StartsWith("421 ", StringComparison.Ordinal) || error.StartsWith("451 ", StringComparison.Ordinal)))
-        {
-            domains.SlowDown(domain);
         }
     }
 
