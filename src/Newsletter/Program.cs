@@ -11,6 +11,7 @@ using Newsletter.Email.MailCatcher;
 using Newsletter.Jobs;
 using Newsletter.Matching;
 using Newsletter.Operations;
+using Newsletter.Reader;
 using Newsletter.Subscriptions;
 using Newsletter.Templating;
 using Newsletter.Web;
@@ -54,6 +55,7 @@ public static class Program
         builder.AddMatching(settings);
         builder.AddDelivery(settings);
         builder.AddFeeds(settings);
+        builder.AddReader();
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton<KeyFingerprints>();
         builder.Services.AddHostedService<KeyFingerprintRefresher>();
@@ -68,6 +70,7 @@ public static class Program
         if (role == ProcessRole.Serve)
         {
             app.MapSubscriptions();
+            app.MapReader();
             app.MapEntries();
             app.MapDelivery();
             app.MapSubscribersAdminApi();

@@ -272,7 +272,7 @@ public static class BenchVerb
         {
             if (await subscribers.GetAsync(connection, subscriberId) is { } subscriber)
             {
-                samples.Add(await composer.ComposeAsync(subscriber, (await store.EntriesOfAsync(connection, [deliveryId]))[deliveryId].ToList()));
+                samples.Add(await composer.ComposeAsync(subscriber, (await store.EntriesOfAsync(connection, [deliveryId]))[deliveryId].ToList(), deliveryId: deliveryId));
             }
         }
 

@@ -36,6 +36,10 @@ public static class Verbs
           import FILE   Load entries from a .jsonl or .json file (our entry format, or the
                         Hugging Face daily-papers JSON). A file that is not valid JSON imports
                         nothing and says on which line it broke; invalid entries are listed.
+          import --sample
+                        Load the sample entries that ship with the service (103 invented papers
+                        across the default topics, dated over the last ten days). Running it
+                        again adds nothing.
           match --entries FILE.jsonl --interests FILE.txt [--top N] [--format json|table]
                         Rank the entries for each interest line as the digest would; one JSON
                         line per interest: {"interest", "results": [{"id", "title", "score",

@@ -68,7 +68,7 @@ public sealed class ChunkSender(
         try
         {
             // Disposed once sent: its body's memory blocks go back to MimeKit's pool for the next digest.
-            using var message = await composer.ComposeAsync(outgoing.Subscriber, outgoing.Entries, runId);
+            using var message = await composer.ComposeAsync(outgoing.Subscriber, outgoing.Entries, runId, outgoing.Due.Id);
             client ??= await smtp.ConnectAsync(CancellationToken.None);
             await client.SendAsync(message, returnPath.ForDelivery(outgoing.Due.Id), message.To.Mailboxes, CancellationToken.None, progress);
             domains.Accepted(domain);

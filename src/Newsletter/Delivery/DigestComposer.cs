@@ -21,11 +21,24 @@ public sealed class DigestComposer(EmailComposer composer, ReturnPath returnPath
 
     /// <param name="runId">The run sending it, named in Feedback-ID (none for a preview). The Message-ID is
     /// random on the From domain: unguessable, never repeated across installs, and silent about volume.</param>
-    public async Task<MimeMessage> ComposeAsync(Subscriber subscriber, IReadOnlyList<DigestEntryRow> entries, long? runId = null)
+    /// <param name="deliveryId">The delivery it is sent for: its "view in your browser" link names it (none for a preview).</param>
+    public async Task<MimeMessage> ComposeAsync(Subscriber subscriber, IReadOnlyList<DigestEntryRow> entries, long? runId = null, long? deliveryId = null)
+    {
+        var model = Model(subscriber, entries, deliveryId is { } id ? urls.DigestView(WebViewToken(id, subscriber.Id)) : null);
+        var subject = entries.Count == 1
+            ? $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 90)}"
+            : $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 70)} and {entries.Count - 1} more";
+        return await composer.ComposeAsync("digest", model, subscriber.Email, subject, model.UnsubscribeUrl, isList: true, FeedbackId(runId), returnPath.UnsubscribeMailto(subscriber.Id));
+    }
+
+    /// <summary>The token of a digest's web view: the delivery, signed together with its subscriber.</summary>
+    public string WebViewToken(long deliveryId, long subscriberId) => tokens.Create(TokenPurpose.DigestView, deliveryId, subscriberId);
+
+    /// <summary>What the digest shows, for the email and for its web view alike.</summary>
+    public DigestEmail Model(Subscriber subscriber, IReadOnlyList<DigestEntryRow> entries, string? webViewUrl)
     {
         var feedback = tokens.Create(TokenPurpose.Feedback, subscriber.Id, subscriber.TokenVersion);
-        var unsubscribe = urls.Unsubscribe(tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id, subscriber.TokenVersion));
-        var model = new DigestEmail(
+        return new DigestEmail(
             EmailAddress.ForDisplay(subscriber.Email),
             entries.Select(e => (Entry: e, Shown: Shown(e))).Select(x => new DigestEmailEntry(
                 x.Entry.Title,
@@ -37,13 +50,10 @@ public sealed class DigestComposer(EmailComposer composer, ReturnPath returnPath
                 $"{urls.BaseUrl}/feedback/{feedback}?entry={x.Entry.Id}&vote=up",
                 $"{urls.BaseUrl}/feedback/{feedback}?entry={x.Entry.Id}&vote=down")).ToList(),
             urls.Preferences(tokens.Create(TokenPurpose.Preferences, subscriber.Id, subscriber.TokenVersion)),
-            unsubscribe,
+            urls.Unsubscribe(tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id, subscriber.TokenVersion)),
             subscriber.Frequency == "weekly" ? "weekly" : "daily",
-            DigestPreheader.For(entries));
-        var subject = entries.Count == 1
-            ? $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 90)}"
-            : $"{newsletter.Value.SiteName}: {Shorten(entries[0].Title, 70)} and {entries.Count - 1} more";
-        return await composer.ComposeAsync("digest", model, subscriber.Email, subject, unsubscribe, isList: true, FeedbackId(runId), returnPath.UnsubscribeMailto(subscriber.Id));
+            DigestPreheader.For(entries),
+            webViewUrl);
     }
 
     /// <summary>
@@ -98,4 +108,5 @@ public sealed class DigestComposer(EmailComposer composer, ReturnPath returnPath
 public sealed record DigestEmailEntry(string Title, string? Url, string Authors, string Summary, string Reason, long Upvotes, string UpUrl, string DownUrl);
 
 /// <param name="Preheader">The preview text mail clients show in the inbox list (hidden in the message itself).</param>
-public sealed record DigestEmail(string Email, IReadOnlyList<DigestEmailEntry> Entries, string PreferencesUrl, string UnsubscribeUrl, string Frequency, string Preheader);
+/// <param name="WebViewUrl">"View in your browser" (<c>/digests/{token}</c>); null in a preview, which no delivery backs.</param>
+public sealed record DigestEmail(string Email, IReadOnlyList<DigestEmailEntry> Entries, string PreferencesUrl, string UnsubscribeUrl, string Frequency, string Preheader, string? WebViewUrl = null);

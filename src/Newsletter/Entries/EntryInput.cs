@@ -1,6 +1,7 @@
 namespace Newsletter.Entries;
 
 /// <summary>One entry after parsing and validation, with the keys it is deduplicated on.</summary>
+/// <param name="Topics">Topic slugs its source put it under; slugs we do not have are ignored.</param>
 public sealed record EntryInput(
     string SourceKey,
     string? UrlKey,
@@ -11,7 +12,8 @@ public sealed record EntryInput(
     string? Url,
     IReadOnlyList<string> Authors,
     DateTimeOffset? PublishedAt,
-    long Upvotes);
+    long Upvotes,
+    IReadOnlyList<string>? Topics = null);
 
 /// <summary>An entry that was not taken, and why. <see cref="Index"/> is its place in the batch (0-based) or its file line.</summary>
 public sealed record RejectedEntry(int Index, string? Id, string Reason);

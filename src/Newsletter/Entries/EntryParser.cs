@@ -5,7 +5,7 @@ namespace Newsletter.Entries;
 
 /// <summary>
 /// Reads one entry from JSON, in our own shape (CONTRACT.md: id, title, abstract or summary, url,
-/// authors, publishedAt, upvotes) or in the Hugging Face daily-papers shape (the same inside a
+/// authors, publishedAt, upvotes, and our optional topics) or in the Hugging Face daily-papers shape (the same inside a
 /// "paper" object, authors as {"name"}). Unknown fields are ignored: feeds carry more than we use.
 /// </summary>
 public static class EntryParser
@@ -16,6 +16,8 @@ public static class EntryParser
     public const int MaxUrl = 2_048;
     public const int MaxAuthors = 500;
     public const int MaxAuthorName = 300;
+    public const int MaxTopics = 20;
+    public const int MaxTopicSlug = 100;
 
     /// <returns>The entry, or null with <paramref name="reason"/> saying what is wrong.</returns>
     public static EntryInput? Parse(JsonElement element, out string? reason)
@@ -38,6 +40,7 @@ public static class EntryParser
         var authors = fields.Authors();
         var published = fields.Date("publishedAt");
         var upvotes = fields.Count("upvotes");
+        var topics = fields.Topics();
         if (fields.Error is not null)
         {
             reason = fields.Error;
@@ -66,7 +69,7 @@ public static class EntryParser
             canonical = SourceKeys.CanonicalUrl(url);
         }
 
-        return new EntryInput(key, canonical, id?.Trim(), version, title, abstractText, url?.Trim(), authors, published, upvotes);
+        return new EntryInput(key, canonical, id?.Trim(), version, title, abstractText, url?.Trim(), authors, published, upvotes, topics);
     }
 
     private static string? Collapse(string? text) =>
@@ -147,6 +150,24 @@ public static class EntryParser
             }
 
             return names;
+        }
+
+        /// <summary>Optional <c>topics</c>: slugs of our topics (an addition to the entry format; the sample entries carry it).</summary>
+        public List<string> Topics()
+        {
+            if (!TryGet("topics", out var value))
+            {
+                return [];
+            }
+
+            if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > MaxTopics
+                || value.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String || t.GetString()!.Length is 0 or > MaxTopicSlug))
+            {
+                Fail($"topics must be an array of at most {MaxTopics} topic slugs.");
+                return [];
+            }
+
+            return value.EnumerateArray().Select(t => t.GetString()!.Trim()).Distinct(StringComparer.Ordinal).ToList();
         }
 
         public DateTimeOffset? Date(string name)

@@ -15,6 +15,7 @@ public sealed class EntryStore(IDbConnectionFactory connections, SqlCatalog sql)
     private readonly string updateVersion = sql["update-entry-version"];
     private readonly string refreshUpvotes = sql["refresh-entry-upvotes"];
     private readonly string forgetEmbedding = sql["forget-entry-embedding"];
+    private readonly string tagTopic = sql["tag-entry-topic"];
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => connections.OpenAsync(cancellationToken);
 
@@ -23,6 +24,18 @@ public sealed class EntryStore(IDbConnectionFactory connections, SqlCatalog sql)
         connections.BeginSerializedAsync(connection, WriteOrder.EntryArrivals, cancellationToken);
 
     public async Task<EntryOutcome> UpsertAsync(DbTransaction tx, EntryInput entry, string source, DateTime now)
+    {
+        var outcome = await WriteAsync(tx, entry, source, now);
+        foreach (var slug in entry.Topics ?? [])
+        {
+            // Added, never removed: a later copy without topics keeps the ones an earlier copy gave.
+            await tx.Connection!.ExecuteAsync(tagTopic, new { entry.SourceKey, entry.UrlKey, Slug = slug }, tx);
+        }
+
+        return outcome;
+    }
+
+    private async Task<EntryOutcome> WriteAsync(DbTransaction tx, EntryInput entry, string source, DateTime now)
     {
         var connection = tx.Connection!;
         var existing = await connection.QuerySingleOrDefaultAsync<StoredEntryKeys>(findByKeys, new { entry.SourceKey, entry.UrlKey }, tx);

@@ -22,6 +22,9 @@ public enum TokenPurpose
 
     /// <summary>The tag of the <c>mailto:</c> List-Unsubscribe address: names a subscriber.</summary>
     MailtoUnsubscribe,
+
+    /// <summary>A digest's web view (<c>/digests/{token}</c>): names a delivery, with its subscriber as the version.</summary>
+    DigestView,
 }
 
 /// <summary>

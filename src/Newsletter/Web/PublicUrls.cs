@@ -42,4 +42,6 @@ public sealed class PublicUrls(IOptions<NewsletterOptions> options, IServer serv
     public string Preferences(string token) => $"{BaseUrl}/preferences/{token}";
 
     public string Unsubscribe(string token) => $"{BaseUrl}/unsubscribe/{token}";
+
+    public string DigestView(string token) => $"{BaseUrl}/digests/{token}";
 }

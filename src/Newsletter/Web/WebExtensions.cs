@@ -44,8 +44,7 @@ public static class WebExtensions
 
     public static WebApplication UseWeb(this WebApplication app, StartupSettings settings)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseErrorPages();
         app.UseSecurityHeaders();
         app.UseStaticFiles(new StaticFileOptions
         {

@@ -19,7 +19,6 @@ public static class SubscribePage
 
     public static void MapSubscribePage(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/", () => TypedResults.Redirect("/subscribe"));
         routes.MapGet("/subscribe", async (HttpContext context, TopicStore topics, PageRenderer pages, CancellationToken ct) =>
             await pages.RenderAsync(context, "subscribe", await FormAsync(topics, new SubscriptionInput(null, [], null, "daily"), new FieldErrors(), ct), title: "Subscribe"));
         routes.MapPost("/subscribe", SubmitAsync).RequireRateLimiting(SubscriptionRateLimits.Policy).DisableAntiforgery();

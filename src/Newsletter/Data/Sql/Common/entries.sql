@@ -12,3 +12,10 @@ VALUES (@SourceKey, @UrlKey, @SourceId, @Version, @Title, @Abstract, @Url, @Auth
 -- name: refresh-entry-upvotes
 -- A duplicate can still carry newer popularity (trending pages count up through the day).
 UPDATE entries SET upvotes = @Upvotes, updated_at = @Now WHERE id = @Id AND upvotes < @Upvotes;
+
+-- name: tag-entry-topic
+-- The entry (found by the same keys as a duplicate) goes under the topic with this slug; an unknown slug tags nothing.
+INSERT INTO entry_topics (entry_id, topic_id)
+SELECT e.id, t.id FROM entries e JOIN topics t ON t.slug = @Slug
+WHERE e.source_key = @SourceKey OR (@UrlKey IS NOT NULL AND e.url_key = @UrlKey)
+ON CONFLICT DO NOTHING;
