@@ -44,6 +44,7 @@ public sealed class ReaderPagesBrowserTests
         Assert.True(await page.GetByRole(AriaRole.Textbox, new() { Name = "Email address" }).IsVisibleAsync());
         await AssertNoSidewaysScrollAsync(page);
         await shots.TakeAsync(page, $"reader-01-papers-{size}");
+        await FirstScreenAsync(page, $"reader-01-papers-{size}-first-screen");
         if (!phone)
         {
             await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
@@ -97,6 +98,7 @@ public sealed class ReaderPagesBrowserTests
         await Expect(page.GetByText("Because you follow Retrieval-augmented generation").First);
         await AssertNoSidewaysScrollAsync(page);
         await shots.TakeAsync(page, $"reader-05-digest-{size}");
+        await FirstScreenAsync(page, $"reader-05-digest-{size}-first-screen");
 
         await entries.First.GetByRole(AriaRole.Link, new() { Name = "More like this" }).ClickAsync();
         await page.WaitForURLAsync("**/feedback/**");
@@ -104,6 +106,10 @@ public sealed class ReaderPagesBrowserTests
         await shots.TakeAsync(page, $"reader-06-digest-vote-{size}");
         Assert.Equal(1, app.CountRows("feedback WHERE vote = 1"));
     }
+
+    /// <summary>What a visitor sees before scrolling (the full-page shots of a long page are hard to judge).</summary>
+    private static Task<byte[]> FirstScreenAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots.Folder, name + ".png") });
 
     private static async Task AssertNoSidewaysScrollAsync(IPage page) =>
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The page scrolls sideways.");
