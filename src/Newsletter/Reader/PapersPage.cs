@@ -23,6 +23,9 @@ public static class PapersPage
 
     public static async Task<IResult> RenderAsync(HttpContext context, string? topic, string? day, ReaderStore papers, TopicStore topics, PageRenderer pages, CancellationToken ct)
     {
+        // An empty value (a form that sent "?topic=") means no filter.
+        topic = string.IsNullOrEmpty(topic) ? null : topic;
+        day = string.IsNullOrEmpty(day) ? null : day;
         var all = await topics.ListActiveAsync(ct);
         Topic? current = null;
         if (topic is not null && (current = await topics.FindAsync(topic, ct)) is null)

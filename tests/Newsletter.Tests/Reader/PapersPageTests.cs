@@ -53,6 +53,8 @@ public sealed partial class PapersPageTests
         // Its subscribe box subscribes to that topic.
         Assert.Contains("<input type=\"hidden\" name=\"topics\" value=\"long-context\">", html, StringComparison.Ordinal);
 
+        Assert.Equal(HttpStatusCode.OK, (await PageAsync(app, "/?topic=&day=")).Status);   // empty means no filter
+
         var (unknown, page) = await PageAsync(app, "/?topic=no-such-topic");
         Assert.Equal(HttpStatusCode.NotFound, unknown);
         Assert.Contains("<h1>No such topic</h1>", page, StringComparison.Ordinal);
