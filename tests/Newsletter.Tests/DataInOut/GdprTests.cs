@@ -144,16 +144,38 @@ public sealed class GdprTests
     }
 
     [Fact]
-    public async Task PublicSubscribe_AfterErasure_IsFreshConsent_ThroughDoubleOptIn()
+    public async Task PublicSubscribe_AfterErasure_IsFreshConsent_ThroughDoubleOptIn_AndTheOldLinksStayDead()
     {
         await using var app = await TestApp.StartAsync();
-        await app.SubscribeAndConfirmAsync("back@example.org");
+        var welcome = await app.SubscribeAndConfirmAsync("back@example.org");
+        var oldPreferences = new Uri(TestApp.LinkIn(welcome, "/preferences/")).AbsolutePath;
         Assert.Equal(HttpStatusCode.NoContent, (await app.AdminClient().DeleteAsync("/api/subscribers?email=back@example.org")).StatusCode);
 
-        await app.SubscribeAndConfirmAsync("back@example.org", ["long-context"]);
+        Assert.Equal(HttpStatusCode.Accepted, (await app.SubscribeAsync("back@example.org", ["long-context"])).StatusCode);
+        await LifecycleWait(() => app.Smtp!.To("back@example.org").Count(m => m.Subject!.Contains("Confirm", StringComparison.Ordinal)) == 2);
+        var confirmation = app.Smtp!.To("back@example.org").Last(m => m.Subject!.Contains("Confirm", StringComparison.Ordinal));
+        (await app.Client.PostAsync(new Uri(TestApp.LinkIn(confirmation, "/confirm/")).AbsolutePath, null)).EnsureSuccessStatusCode();
 
         Assert.Equal("active", await app.StatusOfAsync("back@example.org"));
+        // The erased subscriber's links name an id no one else may ever get (SQLite would reuse the highest).
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync(oldPreferences)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync(new Uri(TestApp.LinkIn(welcome, "/unsubscribe/")).AbsolutePath)).StatusCode);
     }
+
+    [Fact]
+    public async Task ErasingTheNewestSubscriber_DoesNotHandTheirLinksToTheNextSignup()
+    {
+        await using var app = await TestApp.StartAsync();
+        var welcome = await app.SubscribeAndConfirmAsync("first@example.org");
+        var oldPreferences = new Uri(TestApp.LinkIn(welcome, "/preferences/")).AbsolutePath;
+        Assert.Equal(HttpStatusCode.NoContent, (await app.AdminClient().DeleteAsync("/api/subscribers?email=first@example.org")).StatusCode);
+
+        await app.SubscribeAndConfirmAsync("second@example.org");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync(oldPreferences)).StatusCode);
+    }
+
+    private static Task LifecycleWait(Func<bool> condition) => Subscriptions.LifecycleTests.WaitUntilAsync(condition);
 
     [Fact]
     public async Task DeleteApi_ErasesByAddress_Answers404ForAnUnknownAddress_400ForABadOne_401WithoutTheKey()

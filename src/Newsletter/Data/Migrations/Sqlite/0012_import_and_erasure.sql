@@ -42,3 +42,22 @@ CREATE TABLE IF NOT EXISTS suppressed_addresses (
     reason       TEXT NOT NULL,
     erased_at    TEXT NOT NULL
 );
+
+-- Links are signed over the subscriber's id. SQLite gives a new row the highest id in use plus one,
+-- so erasing (or purging) the newest subscriber would hand their id, and with it their old links,
+-- to the next person who signs up. The highest id ever deleted is remembered, and a new row that
+-- would take an id at or below it is moved past it at once (PostgreSQL's identity never reuses).
+CREATE TABLE IF NOT EXISTS retired_subscriber_ids (id INTEGER NOT NULL);
+
+CREATE TRIGGER IF NOT EXISTS subscribers_remember_retired_id AFTER DELETE ON subscribers
+WHEN OLD.id > COALESCE((SELECT MAX(id) FROM retired_subscriber_ids), 0)
+BEGIN
+    DELETE FROM retired_subscriber_ids;
+    INSERT INTO retired_subscriber_ids (id) VALUES (OLD.id);
+END;
+
+CREATE TRIGGER IF NOT EXISTS subscribers_never_reuse_an_id AFTER INSERT ON subscribers
+WHEN NEW.id <= COALESCE((SELECT MAX(id) FROM retired_subscriber_ids), 0)
+BEGIN
+    UPDATE subscribers SET id = (SELECT MAX(id) FROM retired_subscriber_ids) + 1 WHERE id = NEW.id;
+END;
