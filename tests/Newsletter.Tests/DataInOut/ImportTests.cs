@@ -302,3 +302,34 @@ internal sealed class GatedCsvContent : HttpContent
         return false;
     }
 }
+
+[Collection(AppCollection.Name)]
+public sealed class ImportResumeTests
+{
+    [Fact]
+    public async Task Import_InterruptedByARestart_ResumesFromItsCheckpoint_WithoutCountingRowsTwice_AndSendsEveryConfirmation()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["Import:ConfirmationsPerSecond"] = "1" });
+        var addresses = Enumerable.Range(1, 6).Select(i => $"resume{i}@example.org").ToList();
+        var response = await PostAsync(app, Csv(Header + "\n" + string.Join("\n", addresses.Select(a => $"{a},,,,,")) + "\n"));
+        var location = response.Headers.Location!.OriginalString;
+        await Subscriptions.LifecycleTests.WaitUntilAsync(() => app.Smtp!.Messages.Count >= 2);
+        var before = await app.AdminClient().GetFromJsonAsync<JsonElement>(location);
+        Assert.Equal("running", before.GetProperty("status").GetString());
+        Assert.True(Count(before, "confirmationsSent") < 6);
+
+        await app.RestartAsync();
+        Assert.NotEqual("completed", (await app.AdminClient().GetFromJsonAsync<JsonElement>(location)).GetProperty("status").GetString());
+        var done = await WaitForAsync(app, location, 60);
+
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(6, Count(done, "rowsRead"));
+        Assert.Equal(6, Count(done, "pendingConfirmation"));
+        Assert.Equal(6, app.CountRows("subscribers"));
+        Assert.Equal(6, app.CountRows("subscription_requests"));
+        foreach (var address in addresses)
+        {
+            await app.Smtp!.WaitForAsync(address, "Confirm");
+        }
+    }
+}

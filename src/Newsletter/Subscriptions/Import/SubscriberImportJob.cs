@@ -42,7 +42,12 @@ public sealed class SubscriberImportJob(
         {
             await ProcessAsync(importId, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            await imports.ReleaseAsync(importId, owner);
+            throw;
+        }
+        catch (Exception e)
         {
             var retries = context?.GetJobParameter<int>("RetryCount") ?? Attempts;
             if (retries >= Attempts)

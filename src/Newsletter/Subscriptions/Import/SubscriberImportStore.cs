@@ -65,6 +65,7 @@ public sealed class SubscriberImportStore(IDbConnectionFactory connections, SqlC
     private readonly string noteError = sql["note-subscriber-import-error"];
     private readonly string listStalled = sql["list-stalled-subscriber-imports"];
     private readonly string listUnmailed = sql["list-unmailed-import-requests"];
+    private readonly string release = sql["release-subscriber-import-lease"];
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => connections.OpenAsync(cancellationToken);
 
@@ -130,6 +131,8 @@ public sealed class SubscriberImportStore(IDbConnectionFactory connections, SqlC
     public Task FailAsync(long id, string error, DateTime now, CancellationToken cancellationToken) => RunAsync(fail, new { Id = id, Error = error, Now = now }, cancellationToken);
 
     public Task NoteErrorAsync(long id, string error, DateTime now, CancellationToken cancellationToken) => RunAsync(noteError, new { Id = id, Error = error, Now = now }, cancellationToken);
+
+    public Task ReleaseAsync(long id, string owner) => RunAsync(release, new { Id = id, Owner = owner }, CancellationToken.None);
 
     public async Task<IReadOnlyList<long>> StalledAsync(DateTime now, DateTime updatedBefore, CancellationToken cancellationToken)
     {

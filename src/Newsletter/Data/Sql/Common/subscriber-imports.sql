@@ -86,3 +86,7 @@ UPDATE subscribers
 SET status = 'active', frequency = @Frequency, paused = false, confirmed_at = @ConsentedAt,
     unsubscribed_at = NULL, updated_at = @Now
 WHERE id = @Id AND status IN ('pending', 'unsubscribed');
+
+-- name: release-subscriber-import-lease
+-- A job stopped by a shutdown lets go at once, so the same job, requeued by Hangfire, resumes on the next start.
+UPDATE subscriber_imports SET lease_owner = NULL, lease_until = NULL WHERE id = @Id AND lease_owner = @Owner;
