@@ -36,10 +36,16 @@ public sealed class ImportUpload(string folder, ImportOptions options)
 
         CreateFolder();
         var path = Path.Combine(folder, $"upload-{Guid.NewGuid():N}.csv");
-        var problem = await SpoolAsync(request.Body, path, cancellationToken);
-        if (problem is null)
+        IResult? problem;
+        try
         {
-            problem = await CheckHeaderAsync(path, cancellationToken);
+            problem = await SpoolAsync(request.Body, path, cancellationToken) ?? await CheckHeaderAsync(path, cancellationToken);
+        }
+        catch
+        {
+            // The client went away mid-upload (or the disk is full): no half file stays behind.
+            File.Delete(path);
+            throw;
         }
 
         if (problem is not null)
