@@ -51,6 +51,7 @@ public static class Program
         builder.AddBounces();
         builder.AddJobs(settings);
         builder.AddSubscriptions(settings, secrets);
+        builder.AddDataInOut(settings, secrets);
         builder.AddEntries();
         builder.AddMatching(settings);
         builder.AddDelivery(settings);
@@ -74,6 +75,7 @@ public static class Program
             app.MapEntries();
             app.MapDelivery();
             app.MapSubscribersAdminApi();
+            app.MapDataInOut();
             app.MapBounces();
             if (app.Services.GetRequiredService<MailCatcherServer>().Enabled)
             {

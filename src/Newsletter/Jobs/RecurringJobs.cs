@@ -17,6 +17,7 @@ public static class RecurringJobs
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<SubscriptionHousekeepingJob>("subscription-housekeeping", j => j.RunAsync(CancellationToken.None), Cron.Hourly());
         jobs.AddOrUpdate<ConfirmationSweepJob>("confirmation-sweep", j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+        jobs.AddOrUpdate<Subscriptions.Import.StalledImportsJob>("stalled-imports", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         try
         {
             jobs.AddOrUpdate<DigestScheduleJob>("digest-schedule", j => j.RunAsync(CancellationToken.None), settings.Delivery.ScheduleCron);

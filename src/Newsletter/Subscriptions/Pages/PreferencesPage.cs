@@ -54,7 +54,7 @@ public static class PreferencesPage
 
         if (!subscriber.IsActive)
         {
-            return await NotSubscribedAsync(context, pages);
+            return await NotSubscribedAsync(context, pages, token);
         }
 
         var settings = await subscribers.GetSettingsAsync(subscriber.Id, ct);
@@ -90,7 +90,7 @@ public static class PreferencesPage
 
         if (!subscriber.IsActive)
         {
-            return await NotSubscribedAsync(context, pages);
+            return await NotSubscribedAsync(context, pages, token);
         }
 
         var errors = new FieldErrors();
@@ -151,10 +151,11 @@ public static class PreferencesPage
             SubscriptionValidator.MaxInterestCharacters);
     }
 
-    private static Task<IResult> NotSubscribedAsync(HttpContext context, PageRenderer pages) =>
+    // What is held about a former subscriber can still be downloaded or erased from here.
+    private static Task<IResult> NotSubscribedAsync(HttpContext context, PageRenderer pages, string token) =>
         pages.MessageAsync(context, StatusCodes.Status200OK, "You are not subscribed",
-            "This address gets no digests from us, so it has no preferences to change.",
-            "/subscribe", "Subscribe again");
+            "This address gets no digests from us, so it has no preferences to change. You can still download or delete the data we hold about it.",
+            $"/preferences/{token}/delete", "Download or delete my data");
 }
 
 public sealed record HourOption(int Value, string Label, bool Selected);

@@ -60,8 +60,10 @@ INSERT INTO address_mail_log (email, kind, created_at) VALUES (@Email, @Kind, @N
 
 -- name: list-unmailed-requests
 -- Open requests whose confirmation never went out, old enough that their own job is not merely queued, swept at most once.
+-- An import's requests are left to the import job, which sends them at the import's own pace.
 SELECT id, subscriber_id AS SubscriberId FROM subscription_requests
 WHERE email_sent_at IS NULL AND closed_at IS NULL AND email_swept_at IS NULL AND created_at < @Before AND created_at > @NotBefore
+  AND import_id IS NULL
 ORDER BY id LIMIT 1000;
 
 -- name: mark-request-swept
