@@ -27,7 +27,7 @@ public static class Program
     /// </summary>
     public static async Task<WebApplication> BuildAppAsync(string[] args, Action<WebApplicationBuilder>? configure = null, ProcessRole role = ProcessRole.Serve)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Choose(args) });
         configure?.Invoke(builder);
         if (role == ProcessRole.Worker)
         {
@@ -43,7 +43,20 @@ public static class Program
         DataDirectoryPermissions.CreateIfMissing(settings.DataDirectory);
         var database = await AppDatabase.OpenAsync(settings);
         var secrets = await SharedSecrets.LoadAsync(settings, database, builder.Configuration["Admin:ApiKey"], TimeProvider.System);
+        try
+        {
+            return await BuildAsync(builder, settings, database, secrets, role);
+        }
+        catch
+        {
+            secrets.ForgetFreshAdminKey();
+            throw;
+        }
+    }
 
+    private static async Task<WebApplication> BuildAsync(WebApplicationBuilder builder, StartupSettings settings, AppDatabase database, GeneratedSecrets secrets, ProcessRole role)
+    {
+        builder.AddProxyTrust();
         builder.AddWeb(settings, secrets);
         builder.AddData(database);
         builder.AddEmail(settings);
@@ -54,6 +67,7 @@ public static class Program
         builder.AddMatching(settings);
         builder.AddDelivery(settings);
         builder.AddFeeds(settings);
+        builder.AddOperations(settings);
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton<KeyFingerprints>();
         builder.Services.AddHostedService<KeyFingerprintRefresher>();
@@ -63,8 +77,10 @@ public static class Program
         app.LogAppliedMigrations();
         await app.SeedTopicsAsync();
 
+        app.UseProxyTrust();
         app.UseWeb(settings);
         app.MapHealth(settings.JobServer.Server);
+        app.MapOperations(role);
         if (role == ProcessRole.Serve)
         {
             app.MapSubscriptions();

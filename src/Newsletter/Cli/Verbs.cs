@@ -82,13 +82,9 @@ public static class Verbs
             switch (verb)
             {
                 case "serve":
-                    var app = await Program.BuildAppAsync(rest);
-                    await app.RunAsync();
-                    return 0;
+                    return await ServiceStart.RunAsync(rest, ProcessRole.Serve);
                 case "worker":
-                    var worker = await Program.BuildAppAsync(rest, role: ProcessRole.Worker);
-                    await worker.RunAsync();
-                    return 0;
+                    return await ServiceStart.RunAsync(rest, ProcessRole.Worker);
                 case "import":
                     return await Entries.ImportVerb.RunAsync(rest);
                 case "match":

@@ -38,6 +38,10 @@ public static class WebExtensions
             options.FormFieldName = Subscriptions.Pages.SubscribePage.AntiforgeryField;
             // SecurityHeaders sends the stricter DENY; antiforgery would otherwise set SAMEORIGIN first.
             options.SuppressXFrameOptionsHeader = true;
+            // Secure whenever the request came over https (directly or as X-Forwarded-Proto from a trusted proxy), always under an https public URL.
+            options.Cookie.SecurePolicy = settings.Newsletter.PublicBaseUrl?.StartsWith("https:", StringComparison.OrdinalIgnoreCase) == true
+                ? CookieSecurePolicy.Always
+                : CookieSecurePolicy.SameAsRequest;
         });
         return builder;
     }
