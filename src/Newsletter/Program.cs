@@ -43,19 +43,7 @@ public static class Program
         DataDirectoryPermissions.CreateIfMissing(settings.DataDirectory);
         var database = await AppDatabase.OpenAsync(settings);
         var secrets = await SharedSecrets.LoadAsync(settings, database, builder.Configuration["Admin:ApiKey"], TimeProvider.System);
-        try
-        {
-            return await BuildAsync(builder, settings, database, secrets, role);
-        }
-        catch
-        {
-            secrets.ForgetFreshAdminKey();
-            throw;
-        }
-    }
 
-    private static async Task<WebApplication> BuildAsync(WebApplicationBuilder builder, StartupSettings settings, AppDatabase database, GeneratedSecrets secrets, ProcessRole role)
-    {
         builder.AddProxyTrust();
         builder.AddWeb(settings, secrets);
         builder.AddData(database);

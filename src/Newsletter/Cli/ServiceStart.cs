@@ -7,7 +7,8 @@ namespace Newsletter.Cli;
 /// <c>serve</c> and <c>worker</c>: build, start, run until stopped. A start that fails (data folder
 /// unusable, database file corrupt, port in use, bad listen URL) ends with one line on standard
 /// error and exit code 1, never a stack trace; configuration errors keep their own message and code 2
-/// (<see cref="Verbs"/>). A freshly generated admin key is shown only once the service listens.
+/// (<see cref="Verbs"/>). A freshly generated admin key is shown only once the service listens
+/// (<see cref="GeneratedSecrets.AnnounceFreshAdminKey"/>).
 /// </summary>
 public static class ServiceStart
 {
@@ -30,7 +31,6 @@ public static class ServiceStart
         }
         catch (Exception e) when (e is not (ConfigurationException or OptionsValidationException))
         {
-            secrets.ForgetFreshAdminKey();
             await DisposeQuietlyAsync(app);
             return await FailAsync(e);
         }
