@@ -49,6 +49,14 @@ public static class ProxyTrust
     /// <summary>Our switch adds the middleware here; the host's switch has added it already, first in the pipeline.</summary>
     public static WebApplication UseProxyTrust(this WebApplication app)
     {
+        var enabled = app.Configuration.GetValue<bool>($"{Section}:Enabled") || app.Configuration.GetValue<bool>("ForwardedHeaders_Enabled");
+        var https = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NewsletterOptions>>().Value.PublicBaseUrl?.StartsWith("https:", StringComparison.OrdinalIgnoreCase) == true;
+        if (https && !enabled)
+        {
+            app.Logger.LogWarning("Newsletter:PublicBaseUrl is https but forwarded headers are off: behind a TLS proxy, requests look like http, "
+                + "so the antiforgery cookie is not Secure and the client address is the proxy's. Set ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.");
+        }
+
         if (app.Configuration.GetValue<bool>($"{Section}:Enabled") && !app.Configuration.GetValue<bool>("ForwardedHeaders_Enabled"))
         {
             app.UseForwardedHeaders();

@@ -38,10 +38,9 @@ public static class WebExtensions
             options.FormFieldName = Subscriptions.Pages.SubscribePage.AntiforgeryField;
             // SecurityHeaders sends the stricter DENY; antiforgery would otherwise set SAMEORIGIN first.
             options.SuppressXFrameOptionsHeader = true;
-            // Secure whenever the request came over https (directly or as X-Forwarded-Proto from a trusted proxy), always under an https public URL.
-            options.Cookie.SecurePolicy = settings.Newsletter.PublicBaseUrl?.StartsWith("https:", StringComparison.OrdinalIgnoreCase) == true
-                ? CookieSecurePolicy.Always
-                : CookieSecurePolicy.SameAsRequest;
+            // Secure whenever the request came over https: directly, or behind a trusted proxy's X-Forwarded-Proto
+            // (ProxyTrust). Not Always: antiforgery then throws on every plain-http request (a 500 on each form).
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         return builder;
     }
