@@ -28,7 +28,7 @@ public static class Program
     /// </summary>
     public static async Task<WebApplication> BuildAppAsync(string[] args, Action<WebApplicationBuilder>? configure = null, ProcessRole role = ProcessRole.Serve)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Choose(args) });
         configure?.Invoke(builder);
         if (role == ProcessRole.Worker)
         {
@@ -45,6 +45,7 @@ public static class Program
         var database = await AppDatabase.OpenAsync(settings);
         var secrets = await SharedSecrets.LoadAsync(settings, database, builder.Configuration["Admin:ApiKey"], TimeProvider.System);
 
+        builder.AddProxyTrust();
         builder.AddWeb(settings, secrets);
         builder.AddData(database);
         builder.AddEmail(settings);
@@ -57,6 +58,7 @@ public static class Program
         builder.AddDelivery(settings);
         builder.AddFeeds(settings);
         builder.AddReader();
+        builder.AddOperations(settings);
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton<KeyFingerprints>();
         builder.Services.AddHostedService<KeyFingerprintRefresher>();
@@ -66,8 +68,10 @@ public static class Program
         app.LogAppliedMigrations();
         await app.SeedTopicsAsync();
 
+        app.UseProxyTrust();
         app.UseWeb(settings);
         app.MapHealth(settings.JobServer.Server);
+        app.MapOperations(role);
         if (role == ProcessRole.Serve)
         {
             app.MapSubscriptions();

@@ -5,9 +5,9 @@ using Hangfire.Dashboard;
 namespace Newsletter.Admin;
 
 /// <summary>
-/// The admin key check, shared by the admin API and the Hangfire dashboard. The key comes in the
-/// <c>X-Api-Key</c> header, or, so a browser can open /hangfire, as the password of HTTP Basic
-/// authentication (any user name). Compared in constant time.
+/// The admin key check, shared by the admin API, /metrics and the Hangfire dashboard. The key comes in the
+/// <c>X-Api-Key</c> header, as <c>Authorization: Bearer</c> (what Prometheus sends), or, so a browser
+/// can open /hangfire, as the password of HTTP Basic authentication (any user name). Compared in constant time.
 /// </summary>
 public sealed class AdminKey(string key)
 {
@@ -22,6 +22,11 @@ public sealed class AdminKey(string key)
         }
 
         var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Matches(authorization["Bearer ".Length..].Trim());
+        }
+
         if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
             try

@@ -1,3 +1,4 @@
+using Newsletter.Operations;
 using Newsletter.Subscriptions;
 
 namespace Newsletter.Admin;
@@ -29,7 +30,7 @@ public static class SubscribersAdminApi
                 subscriber.Email, subscriber.Status, settings.Topics, string.Join('\n', settings.Interests), subscriber.Frequency,
                 subscriber.DeliveryHour, subscriber.TimeZone, subscriber.Paused, Utc(subscriber.CreatedAt), Utc(subscriber.ConfirmedAt), Utc(subscriber.UnsubscribedAt),
                 consent.Select(c => new ConsentView(c.Kind, System.Text.Json.JsonDocument.Parse(c.Detail).RootElement, c.ClientIp, c.UserAgent, Utc(c.OccurredAt))).ToList()));
-        });
+        }).ApiDoc<SubscriberView>("One subscriber by address, with the consent trail", StatusCodes.Status200OK, 400, 404);
         return admin;
     }
 

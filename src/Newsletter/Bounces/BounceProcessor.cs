@@ -56,6 +56,7 @@ public sealed class BounceProcessor(
             result = result.Add(await ApplyAsync(report, recipient, subscriberId, cancellationToken));
         }
 
+        Operations.NewsletterMetrics.MessagesBounced.Add(result.Bounced);
         return matched ? result with { Processed = 1 } : ignored;
     }
 

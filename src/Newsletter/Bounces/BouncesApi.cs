@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Newsletter.Admin;
+using Newsletter.Operations;
 
 namespace Newsletter.Bounces;
 
@@ -9,9 +10,13 @@ public static class BouncesApi
     public static RouteGroupBuilder MapBouncesApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/bounces").RequireAdminKey().DisableAntiforgery().WithTags("Admin");
-        admin.MapPost("/check", CheckAsync);
+        admin.MapPost("/check", CheckAsync).WithSummary("Read the bounce mailbox now (409: none configured; 502: the IMAP server failed)")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway);
         // Called by a provider, which holds no admin key: the signature is its credential.
-        routes.MapPost("/api/bounces/webhook", BounceWebhook.HandleAsync).DisableAntiforgery().WithTags("Bounces");
+        routes.MapPost("/api/bounces/webhook", BounceWebhook.HandleAsync).DisableAntiforgery().WithTags("Bounces")
+            .ApiDoc<BounceCheckResult>("Provider events (bounce, soft-bounce, complaint, unsubscribe), signed with Bounces:WebhookSecret (X-Webhook-Timestamp, X-Webhook-Signature)",
+                StatusCodes.Status200OK, 400, 401, 404)
+            .Accepts<System.Text.Json.JsonElement>("application/json");
         return admin;
     }
 

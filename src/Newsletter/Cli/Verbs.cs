@@ -65,6 +65,9 @@ public static class Verbs
                         dkim/S._domainkey.D.pem in the data directory (mode 0600; an existing
                         file is kept unless --force), and print the DNS TXT record to publish
                         and the Dkim settings that use the key.
+          healthcheck [URL]
+                        Exit 0 when the service on this machine answers /health/live (for a
+                        container's HEALTHCHECK); the URL defaults to the first of ASPNETCORE_URLS.
           --help        Show this text.
 
         Options are configuration keys, e.g. --urls http://0.0.0.0:8080 --Smtp:Host relay.example.org.
@@ -86,13 +89,9 @@ public static class Verbs
             switch (verb)
             {
                 case "serve":
-                    var app = await Program.BuildAppAsync(rest);
-                    await app.RunAsync();
-                    return 0;
+                    return await ServiceStart.RunAsync(rest, ProcessRole.Serve);
                 case "worker":
-                    var worker = await Program.BuildAppAsync(rest, role: ProcessRole.Worker);
-                    await worker.RunAsync();
-                    return 0;
+                    return await ServiceStart.RunAsync(rest, ProcessRole.Worker);
                 case "import":
                     return await Entries.ImportVerb.RunAsync(rest);
                 case "match":
@@ -101,6 +100,8 @@ public static class Verbs
                     return await Matching.Evaluation.EvalVerb.RunAsync(rest);
                 case "bench":
                     return await Bench.BenchVerb.RunAsync(rest);
+                case "healthcheck":
+                    return await HealthcheckVerb.RunAsync(rest);
                 case "dkim-key":
                     return await Email.Dkim.DkimKeyVerb.RunAsync(rest);
                 default:
@@ -110,7 +111,9 @@ public static class Verbs
         }
         catch (Exception e) when (e is ConfigurationException or OptionsValidationException)
         {
-            await Console.Error.WriteLineAsync($"Configuration error. {e.Message}");
+            // One bad key, one line; several, one line each under the heading.
+            var lines = e.Message.Split('\n', StringSplitOptions.TrimEntries);
+            await Console.Error.WriteLineAsync(lines is ["Invalid configuration:", var only] ? $"Configuration error: {only}" : $"Configuration error. {e.Message}");
             return 2;
         }
     }

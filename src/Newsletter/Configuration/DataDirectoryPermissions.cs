@@ -3,21 +3,50 @@ namespace Newsletter.Configuration;
 public static class DataDirectoryPermissions
 {
     /// <summary>Subscriber addresses and secrets live here: a folder we create, only the service's user may look in.</summary>
+    /// <remarks>Then checks it can be written, so an unusable folder fails the start with one line naming it, not a stack trace later.</remarks>
     public static void CreateIfMissing(string dataDirectory)
     {
-        if (Directory.Exists(dataDirectory))
+        if (File.Exists(dataDirectory) || AncestorFile(dataDirectory) is not null)
         {
-            return;
+            var file = File.Exists(dataDirectory) ? dataDirectory : AncestorFile(dataDirectory);
+            throw new StartupException($"The data directory {dataDirectory} cannot be created: {file} is a file, not a folder (set Newsletter__DataDirectory to a folder).");
         }
 
-        if (OperatingSystem.IsWindows())
+        try
         {
-            Directory.CreateDirectory(dataDirectory);
+            if (!Directory.Exists(dataDirectory))
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(dataDirectory);
+                }
+                else
+                {
+                    Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            }
+
+            var probe = Path.Combine(dataDirectory, $".write-test-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
         }
-        else
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            throw new StartupException($"The data directory {dataDirectory} is not writable by user {Environment.UserName}: {e.Message} (fix its owner or mode, or set Newsletter__DataDirectory).", e);
         }
+    }
+
+    private static string? AncestorFile(string path)
+    {
+        for (var parent = Path.GetDirectoryName(path); !string.IsNullOrEmpty(parent); parent = Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent))
+            {
+                return parent;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

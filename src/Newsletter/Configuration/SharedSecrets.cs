@@ -31,16 +31,18 @@ public static class SharedSecrets
             ? configuredSigningKey
             : (await ReadOrCreateAsync(connection, database.Sql, SigningKeySetting, GeneratedSecrets.NewSigningKey())).Value;
         var admin = configuredAdminKey;
+        GeneratedSecrets.FreshKey? fresh = null;
         if (admin is not { Length: > 0 })
         {
             (admin, var created) = await ReadOrCreateAsync(connection, database.Sql, AdminKeySetting, GeneratedSecrets.Base64UrlKey(32));
             if (created)
             {
-                GeneratedSecrets.AnnounceAdminKey(admin, "kept in the database: SELECT value FROM settings WHERE key = 'admin-key'");
+                // Shared by every process from now on: kept even if this start fails (read it with the SELECT).
+                fresh = new GeneratedSecrets.FreshKey("kept in the database: SELECT value FROM settings WHERE key = 'admin-key'", null);
             }
         }
 
-        return new GeneratedSecrets(Convert.FromBase64String(signing), admin);
+        return new GeneratedSecrets(Convert.FromBase64String(signing), admin) { FreshAdminKey = fresh };
     }
 
     private static async Task<(string Value, bool Created)> ReadOrCreateAsync(System.Data.Common.DbConnection connection, SqlCatalog sql, string key, string candidate)

@@ -54,6 +54,11 @@ public sealed record StartupSettings(
         {
             errors.Add($"Newsletter:PublicBaseUrl must be an absolute http(s) URL (got '{baseUrl}').");
         }
+        else if (newsletter.PublicBaseUrl is { Length: > 0 } linkRoot && (linkRoot.Contains('?') || linkRoot.Contains('#')))
+        {
+            // Every link is built by appending a path: a query or fragment here would end up in the middle of it.
+            errors.Add($"Newsletter:PublicBaseUrl must not have a query or fragment (got '{linkRoot}'); give the scheme, host and optional path only.");
+        }
 
         if (newsletter.SigningKey is { Length: > 0 } key && !IsStrongBase64Key(key))
         {

@@ -13,9 +13,19 @@ public sealed record AppDatabase(IDbConnectionFactory Connections, SqlCatalog Sq
     public static async Task<AppDatabase> OpenAsync(StartupSettings settings, CancellationToken cancellationToken = default)
     {
         var connections = DataExtensions.CreateConnectionFactory(settings);
-        await connections.PrepareAsync(cancellationToken);
-        // No logger exists yet; the service logs what was applied once it has one (DataExtensions).
-        var applied = await new Migrator(connections, NullLogger<Migrator>.Instance).MigrateAsync(cancellationToken);
-        return new AppDatabase(connections, SqlCatalog.Load(connections.Dialect), applied);
+        try
+        {
+            await connections.PrepareAsync(cancellationToken);
+            // No logger exists yet; the service logs what was applied once it has one (DataExtensions).
+            var applied = await new Migrator(connections, NullLogger<Migrator>.Instance).MigrateAsync(cancellationToken);
+            return new AppDatabase(connections, SqlCatalog.Load(connections.Dialect), applied);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            // SQLITE_NOTADB, SQLITE_CORRUPT, SQLITE_CANTOPEN, SQLITE_READONLY...: say which file, and what to do.
+            throw new StartupException(
+                $"The database {settings.ConnectionString ?? Path.Combine(settings.DataDirectory, "newsletter.db")} cannot be used: {e.Message} "
+                + "(restore it from a backup, or move it aside to start empty).", e);
+        }
     }
 }

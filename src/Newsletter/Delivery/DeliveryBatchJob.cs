@@ -142,6 +142,11 @@ public sealed class DeliveryBatchJob(
         var stop = streak?.StopReason ?? (total >= delivery.PauseAfterFailures ? $"{delivery.PauseAfterFailures} deliveries failed in a row" : null);
         var chunk = stop is null && prepared is not null ? await claimer.ClaimAsync(tx, prepared, now) : [];
         await tx.CommitAsync();
+        if (streak is not null)
+        {
+            CountOutcomes(sent);
+        }
+
         return (chunk, total, stop);
     }
 
@@ -179,6 +184,26 @@ public sealed class DeliveryBatchJob(
         }
 
         return await store.RecordStreakAsync(tx, runId, streak.AnySuccess, streak.Trailing);
+    }
+
+    /// <summary>The metrics follow the ledger: counted once the chunk's outcomes are committed.</summary>
+    private static void CountOutcomes(IReadOnlyList<DeliveryResult> results)
+    {
+        foreach (var result in results)
+        {
+            var counter = result.Disposition switch
+            {
+                Disposition.Sent => Operations.NewsletterMetrics.MessagesSent,
+                Disposition.Failed => Operations.NewsletterMetrics.MessagesFailed,
+                Disposition.Uncertain => Operations.NewsletterMetrics.MessagesUncertain,
+                _ => null,
+            };
+            counter?.Add(1);
+            if (result.Bounced)
+            {
+                Operations.NewsletterMetrics.MessagesBounced.Add(1);
+            }
+        }
     }
 
     private async Task RecordBouncesAsync(IReadOnlyList<DeliveryResult> results)

@@ -45,6 +45,7 @@ public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog 
     private readonly string getStatus = sql["get-run-status"];
     private readonly string listBatches = sql["list-run-batches"];
     private readonly string completeIfDone = sql["complete-run-if-done"];
+    private readonly string getCreatedAt = sql["get-run-created-at"];
     private readonly string resume = sql["resume-run"];
     private readonly string listUnfinished = sql["list-unfinished-runs"];
 
@@ -127,7 +128,12 @@ public sealed class DigestRunStore(IDbConnectionFactory connections, SqlCatalog 
     public async Task CompleteIfDoneAsync(long id, DateTime now, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(completeIfDone, new { Id = id, Now = now });
+        if (await connection.ExecuteAsync(completeIfDone, new { Id = id, Now = now }) == 1
+            && await connection.QuerySingleOrDefaultAsync<DateTime?>(getCreatedAt, new { Id = id }) is { } createdAt)
+        {
+            // Only the process whose update completed the run records its duration: once per run.
+            Operations.NewsletterMetrics.RunDuration.Record(Math.Max(0, (now - createdAt).TotalSeconds));
+        }
     }
 
     public async Task<IReadOnlyList<long>> UnfinishedRunsAsync(CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Newsletter.Admin;
+using Newsletter.Operations;
 using Newsletter.Subscriptions;
 using Newsletter.Web;
 
@@ -11,11 +12,14 @@ public static class DigestsApi
     public static RouteGroupBuilder MapDigestsApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/digests").RequireAdminKey().DisableAntiforgery().WithTags("Admin");
-        admin.MapPost("/", StartAsync);
+        admin.MapPost("/", StartAsync)
+            .ApiDoc<DigestStarted>("Start a digest run: with force, for every active subscriber now; else for those due", StatusCodes.Status202Accepted, 400, 415)
+            .Accepts<DigestStartRequest>("application/json");
         admin.MapGet("/{id:long}", async (long id, DigestRunStore runs, CancellationToken ct) =>
             await runs.GetAsync(id, ct) is { } run
                 ? Results.Ok(View(run))
-                : Results.Problem(title: "Not found", detail: $"No digest run {id}.", statusCode: StatusCodes.Status404NotFound));
+                : Results.Problem(title: "Not found", detail: $"No digest run {id}.", statusCode: StatusCodes.Status404NotFound))
+            .ApiDoc<DigestRunView>("A digest run and its progress", StatusCodes.Status200OK, 404);
         admin.MapPost("/{id:long}/resume", async (long id, DigestRuns digestRuns, DigestRunStore runs, CancellationToken ct) =>
         {
             if (!await digestRuns.ResumeAsync(id, ct))
@@ -24,8 +28,10 @@ public static class DigestsApi
             }
 
             return Results.Ok(View((await runs.GetAsync(id, ct))!));
-        });
-        admin.MapGet("/preview", PreviewAsync);
+        }).ApiDoc<DigestRunView>("Resume a paused run", StatusCodes.Status200OK, 409);
+        admin.MapGet("/preview", PreviewAsync)
+            .ApiDoc<DigestPreview>("A subscriber's next digest, without sending or recording anything (format=html: the HTML)", StatusCodes.Status200OK, 400, 404)
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
         return admin;
     }
 
@@ -61,7 +67,7 @@ public static class DigestsApi
         }
 
         var id = force ? await runs.StartForcedAsync(ct) : (await runs.StartScheduledAsync(ct))!.Value;
-        return Results.Accepted($"/api/digests/{id}", new { id });
+        return Results.Accepted($"/api/digests/{id}", new DigestStarted(id));
     }
 
     private static async Task<IResult> PreviewAsync(
@@ -90,28 +96,29 @@ public static class DigestsApi
                 : Results.Content(message.HtmlBody, "text/html; charset=utf-8");
         }
 
-        return Results.Ok(new
-        {
-            email = subscriber.Email,
-            subject = message?.Subject,
-            entries = rows.Select(r => new { id = r.Id, sourceId = r.SourceId, r.Title, score = Math.Round(r.Score, 4), r.Reason }),
-            text = message?.TextBody,
-        });
+        return Results.Ok(new DigestPreview(
+            subscriber.Email,
+            message?.Subject,
+            rows.Select(r => new DigestPreviewEntry(r.Id, r.SourceId, r.Title, Math.Round(r.Score, 4), r.Reason)).ToList(),
+            message?.TextBody));
     }
 
-    private static object View(DigestRun run) => new
-    {
-        run.Id,
-        run.Kind,
-        run.Status,
-        run.Recipients,
-        run.Sent,
-        run.Failed,
-        run.Skipped,
-        run.Uncertain,
-        run.Pending,
-        run.PausedReason,
-        CreatedAt = DateTime.SpecifyKind(run.CreatedAt, DateTimeKind.Utc),
-        CompletedAt = run.CompletedAt is { } c ? DateTime.SpecifyKind(c, DateTimeKind.Utc) : (DateTime?)null,
-    };
+    private static DigestRunView View(DigestRun run) => new(
+        run.Id, run.Kind, run.Status, run.Recipients, run.Sent, run.Failed, run.Skipped, run.Uncertain, run.Pending, run.PausedReason,
+        DateTime.SpecifyKind(run.CreatedAt, DateTimeKind.Utc),
+        run.CompletedAt is { } c ? DateTime.SpecifyKind(c, DateTimeKind.Utc) : null);
 }
+
+/// <summary>The body of <c>POST /api/digests</c> (optional).</summary>
+public sealed record DigestStartRequest(bool Force);
+
+public sealed record DigestStarted(long Id);
+
+/// <param name="Status"><c>queued</c>, <c>running</c>, <c>completed</c>, <c>paused</c> or <c>failed</c>.</param>
+public sealed record DigestRunView(
+    long Id, string Kind, string Status, long Recipients, long Sent, long Failed, long Skipped, long Uncertain, long Pending, string? PausedReason,
+    DateTime CreatedAt, DateTime? CompletedAt);
+
+public sealed record DigestPreview(string Email, string? Subject, IReadOnlyList<DigestPreviewEntry> Entries, string? Text);
+
+public sealed record DigestPreviewEntry(long Id, string? SourceId, string Title, double Score, string Reason);

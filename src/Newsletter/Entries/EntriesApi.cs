@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Newsletter.Admin;
+using Newsletter.Operations;
 using Newsletter.Web;
 
 namespace Newsletter.Entries;
@@ -13,7 +14,9 @@ public static class EntriesApi
     public static RouteGroupBuilder MapEntriesApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/entries").RequireAdminKey().DisableAntiforgery().WithTags("Admin");
-        admin.MapPost("/", IngestAsync);
+        admin.MapPost("/", IngestAsync)
+            .ApiDoc<IngestionResult>($"Add entries (at most {MaxBatch:N0} a request): what was created, updated, duplicated or rejected", StatusCodes.Status200OK, 400, 415)
+            .Accepts<EntryJson[]>("application/json");
         return admin;
     }
 

@@ -31,6 +31,7 @@ public sealed class SubscriptionService(
     /// <returns>null when accepted, else how long the address must wait (nothing was stored).</returns>
     public async Task<TimeSpan?> RequestAsync(ValidSubscription request, string source, ClientInfo client, CancellationToken cancellationToken)
     {
+        Operations.NewsletterMetrics.SubscribeRequests.Add(1, new KeyValuePair<string, object?>("source", source));
         var now = clock.GetUtcNow().UtcDateTime;
         await using var connection = await subscribers.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);

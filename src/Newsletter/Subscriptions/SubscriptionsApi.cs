@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Newsletter.Operations;
 using Newsletter.Subscriptions.Topics;
 using Newsletter.Web;
 
@@ -12,9 +13,13 @@ public static class SubscriptionsApi
     public static RouteGroupBuilder MapSubscriptionsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api").WithTags("Subscriptions");
-        api.MapPost("/subscriptions", SubscribeAsync).RequireRateLimiting(SubscriptionRateLimits.Policy).DisableAntiforgery();
+        api.MapPost("/subscriptions", SubscribeAsync).RequireRateLimiting(SubscriptionRateLimits.Policy).DisableAntiforgery()
+            .ApiDoc<SubscriptionAccepted>("Ask to subscribe: a confirmation email follows (202 whether or not the address is known)",
+                StatusCodes.Status202Accepted, 400, 415, 429)
+            .Accepts<SubscriptionInput>("application/json");
         api.MapGet("/topics", async (TopicStore topics, CancellationToken ct) =>
-            TypedResults.Ok((await topics.ListActiveAsync(ct)).Select(t => new TopicSummary(t.Slug, t.Name, t.Description))));
+            TypedResults.Ok((await topics.ListActiveAsync(ct)).Select(t => new TopicSummary(t.Slug, t.Name, t.Description))))
+            .WithSummary("The active topics a subscriber can choose");
         return api;
     }
 

@@ -38,6 +38,9 @@ public static class WebExtensions
             options.FormFieldName = Subscriptions.Pages.SubscribePage.AntiforgeryField;
             // SecurityHeaders sends the stricter DENY; antiforgery would otherwise set SAMEORIGIN first.
             options.SuppressXFrameOptionsHeader = true;
+            // Secure whenever the request came over https: directly, or behind a trusted proxy's X-Forwarded-Proto
+            // (ProxyTrust). Not Always: antiforgery then throws on every plain-http request (a 500 on each form).
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         return builder;
     }

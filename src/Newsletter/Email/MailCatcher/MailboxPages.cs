@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 using Newsletter.Configuration;
 using Newsletter.Admin;
@@ -9,8 +8,9 @@ namespace Newsletter.Email.MailCatcher;
 /// <summary>
 /// <c>/dev/mailbox</c>: what the built-in mail catcher received. Mapped only while the catcher is
 /// in use (no Smtp:Host), and, because caught mail holds working confirmation links, answered
-/// without the admin key only to a browser on this machine: a loopback peer that came through no
-/// proxy (no X-Forwarded-For) while the public base URL, if set, is itself on loopback.
+/// without the admin key only to a browser on this machine: a loopback socket peer whose request
+/// carried no forwarded headers (judged before forwarded-header processing, see <see cref="SocketPeer"/>),
+/// while the public base URL, if set, is itself on loopback.
 /// </summary>
 public static class MailboxPages
 {
@@ -76,8 +76,8 @@ public static class MailboxPages
 
     private static bool IsLocalDeveloper(HttpContext http)
     {
-        var remote = http.Connection.RemoteIpAddress;
-        if (remote is null || !IPAddress.IsLoopback(remote) || http.Request.Headers.ContainsKey("X-Forwarded-For"))
+        // The socket's peer, not the forwarded one: a proxy on this machine must not make every visitor local.
+        if (!SocketPeer.Of(http).IsDirectLoopback)
         {
             return false;
         }

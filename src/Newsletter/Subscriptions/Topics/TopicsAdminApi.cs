@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Newsletter.Admin;
+using Newsletter.Operations;
 using Newsletter.Web;
 
 namespace Newsletter.Subscriptions.Topics;
@@ -27,7 +28,7 @@ public static class TopicsAdminApi
             return await topics.CreateAsync(topic!, ct)
                 ? TypedResults.Created($"/api/topics/{topic!.Slug}", new TopicSummary(topic.Slug, topic.Name, topic.Description))
                 : TypedResults.Problem(title: "Conflict", detail: $"slug: a topic '{topic!.Slug}' exists already.", statusCode: StatusCodes.Status409Conflict);
-        });
+        }).ApiDoc<TopicSummary>("Create a topic", StatusCodes.Status201Created, 400, 409, 415).Accepts<TopicInput>("application/json");
         admin.MapPut("/{slug}", async Task<IResult> (string slug, HttpContext context, TopicStore topics, CancellationToken ct) =>
         {
             var (topic, problem) = await ReadAsync(context.Request, slug);
@@ -39,11 +40,12 @@ public static class TopicsAdminApi
             return await topics.UpdateAsync(topic!, ct)
                 ? TypedResults.Ok(new TopicSummary(topic!.Slug, topic.Name, topic.Description))
                 : TypedResults.Problem(title: "Not found", detail: $"No topic has the slug '{slug}'.", statusCode: StatusCodes.Status404NotFound);
-        });
+        }).ApiDoc<TopicSummary>("Edit a topic (the slug comes from the path)", StatusCodes.Status200OK, 400, 404, 415).Accepts<TopicInput>("application/json");
         admin.MapDelete("/{slug}", async Task<IResult> (string slug, TopicStore topics, CancellationToken ct) =>
             await topics.ArchiveAsync(slug, ct)
                 ? TypedResults.NoContent()
-                : TypedResults.Problem(title: "Not found", detail: $"No active topic has the slug '{slug}'.", statusCode: StatusCodes.Status404NotFound));
+                : TypedResults.Problem(title: "Not found", detail: $"No active topic has the slug '{slug}'.", statusCode: StatusCodes.Status404NotFound))
+            .ApiDoc("Archive a topic: off the form, kept for its subscribers' history", StatusCodes.Status204NoContent, null, 404);
         return admin;
     }
 

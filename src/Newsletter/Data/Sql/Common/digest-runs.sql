@@ -40,6 +40,10 @@ UPDATE digest_runs SET status = 'completed', completed_at = @Now
 WHERE id = @Id AND status IN ('queued', 'running')
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = @Id AND d.state IN ('queued', 'sending'));
 
+-- name: get-run-created-at
+-- When the run was created: its duration, for the metrics, once it completes.
+SELECT created_at FROM digest_runs WHERE id = @Id;
+
 -- name: pause-run
 -- Paused runs are left alone by batch jobs until an operator resumes them.
 UPDATE digest_runs SET status = 'paused', paused_reason = @Reason WHERE id = @Id AND status IN ('queued', 'running');
