@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Xml;
 using Microsoft.Extensions.Options;
 using Newsletter.Configuration;
+using Newsletter.Operations;
 using Newsletter.Subscriptions.Topics;
 using Newsletter.Web;
 
@@ -24,11 +25,13 @@ public static class AtomFeeds
     public static void MapAtomFeeds(this IEndpointRouteBuilder routes)
     {
         routes.MapGet(AllPath, (ReaderStore papers, PublicUrls urls, IOptions<NewsletterOptions> site, CancellationToken ct) =>
-            FeedAsync(papers, urls, site.Value.SiteName, null, ct));
+            FeedAsync(papers, urls, site.Value.SiteName, null, ct))
+            .InApiDocs().ApiDoc("Atom 1.0 feed of the newest entries", StatusCodes.Status200OK, "application/atom+xml");
         routes.MapGet("/topics/{slug}/feed.atom", async (HttpContext context, string slug, ReaderStore papers, TopicStore topics, PublicUrls urls, IOptions<NewsletterOptions> site, PageRenderer pages, CancellationToken ct) =>
             await topics.FindAsync(slug, ct) is { } topic
                 ? await FeedAsync(papers, urls, site.Value.SiteName, topic, ct)
-                : await pages.MessageAsync(context, StatusCodes.Status404NotFound, "No such topic", "There is no topic with that name, so it has no feed.", "/", "All papers"));
+                : await pages.MessageAsync(context, StatusCodes.Status404NotFound, "No such topic", "There is no topic with that name, so it has no feed.", "/", "All papers"))
+            .InApiDocs().ApiDoc("Atom 1.0 feed of the newest entries of one topic", StatusCodes.Status200OK, "application/atom+xml", 404);
     }
 
     private static async Task<IResult> FeedAsync(ReaderStore papers, PublicUrls urls, string siteName, Topic? topic, CancellationToken ct)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Newsletter.Subscriptions.Pages;
+using Newsletter.Operations;
 using Newsletter.Web;
 
 namespace Newsletter.Subscriptions.Erasure;
@@ -13,7 +14,8 @@ public static class MyDataPages
 {
     public static void MapMyDataPages(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/preferences/{token}/export", ExportAsync);
+        routes.MapGet("/preferences/{token}/export", ExportAsync).InApiDocs()
+            .ApiDoc("Everything held about the subscriber behind this preferences link, as a JSON download", StatusCodes.Status200OK, "application/json", 404);
         routes.MapGet("/preferences/{token}/delete", ConfirmAsync);
         routes.MapPost("/preferences/{token}/delete", DeleteAsync).DisableAntiforgery();
     }

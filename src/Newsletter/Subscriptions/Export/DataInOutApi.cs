@@ -1,4 +1,5 @@
 using Newsletter.Admin;
+using Newsletter.Operations;
 using Newsletter.Subscriptions.Erasure;
 
 namespace Newsletter.Subscriptions.Export;
@@ -16,7 +17,7 @@ public static class DataInOutApi
             context.Response.Headers.ContentDisposition = $"attachment; filename=\"subscribers-{clock.GetUtcNow():yyyy-MM-dd}.csv\"";
             await export.WriteAsync(context.Response.Body, ct);
             return TypedResults.Empty;
-        });
+        }).ApiDoc("Every subscriber as CSV (the import's columns plus status, created_at, confirmed_at), streamed", StatusCodes.Status200OK, "text/csv");
         admin.MapDelete("/", async (string? email, SubscriberEraser eraser, CancellationToken ct) =>
         {
             var normalised = EmailAddress.Normalise(email, out var error);
@@ -28,7 +29,7 @@ public static class DataInOutApi
             return await eraser.EraseAsync(normalised, "operator", ct) == EraseOutcome.Erased
                 ? TypedResults.NoContent()
                 : TypedResults.Problem(title: "Not found", detail: "email: no subscriber has this address.", statusCode: StatusCodes.Status404NotFound);
-        });
+        }).ApiDoc("Erases a subscriber and everything linked, keeping only a keyed hash of the address so later imports skip it", StatusCodes.Status204NoContent, null, 400, 404);
         return admin;
     }
 }

@@ -1,5 +1,6 @@
 using Hangfire;
 using Newsletter.Admin;
+using Newsletter.Operations;
 
 namespace Newsletter.Subscriptions.Import;
 
@@ -14,11 +15,14 @@ public static class SubscriberImportsApi
     public static RouteGroupBuilder MapSubscriberImportsApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/subscribers").RequireAdminKey().WithTags("Admin");
-        admin.MapPost("/import", ImportAsync).DisableAntiforgery();
+        admin.MapPost("/import", ImportAsync).DisableAntiforgery()
+            .ApiDoc<ImportView>("Imports subscribers from a CSV file (email,topics,interests,frequency,consented_at,consent_source) as one job", StatusCodes.Status202Accepted, 400, 413, 415)
+            .Accepts<string>("text/csv");
         admin.MapGet("/imports/{id:long}", async (long id, SubscriberImportStore imports, CancellationToken ct) =>
             await imports.GetAsync(id, ct) is { } import
                 ? Results.Ok(await ViewAsync(import, imports, ct))
-                : TypedResults.Problem(title: "Not found", detail: "id: no import has this id.", statusCode: StatusCodes.Status404NotFound));
+                : TypedResults.Problem(title: "Not found", detail: "id: no import has this id.", statusCode: StatusCodes.Status404NotFound))
+            .ApiDoc<ImportView>("An import's progress: rows read, imported, pending confirmation, skipped, and bad rows by line", StatusCodes.Status200OK, 404);
         return admin;
     }
 
