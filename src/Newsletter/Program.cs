@@ -1,4 +1,5 @@
 using Newsletter.Admin;
+using Newsletter.Admin.Pages;
 using Newsletter.Bounces;
 using Newsletter.Cli;
 using Newsletter.Configuration;
@@ -54,6 +55,7 @@ public static class Program
         builder.AddMatching(settings);
         builder.AddDelivery(settings);
         builder.AddFeeds(settings);
+        builder.AddAdminPages(secrets);
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton<KeyFingerprints>();
         builder.Services.AddHostedService<KeyFingerprintRefresher>();
@@ -71,6 +73,7 @@ public static class Program
             app.MapEntries();
             app.MapDelivery();
             app.MapSubscribersAdminApi();
+            app.MapAdminPages();
             app.MapBounces();
             if (app.Services.GetRequiredService<MailCatcherServer>().Enabled)
             {

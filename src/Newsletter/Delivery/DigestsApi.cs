@@ -5,7 +5,7 @@ using Newsletter.Web;
 
 namespace Newsletter.Delivery;
 
-/// <summary>Admin API for digests: start a run, watch it, resume a paused one, preview a subscriber's next digest.</summary>
+/// <summary>Admin API for digests: start a run, watch it, resume a paused one or cancel it, preview a subscriber's next digest.</summary>
 public static class DigestsApi
 {
     public static RouteGroupBuilder MapDigestsApi(this IEndpointRouteBuilder routes)
@@ -25,6 +25,10 @@ public static class DigestsApi
 
             return Results.Ok(View((await runs.GetAsync(id, ct))!));
         });
+        admin.MapPost("/{id:long}/cancel", async (long id, DigestRunCanceller canceller, DigestRunStore runs, CancellationToken ct) =>
+            await canceller.CancelAsync(id, ct)
+                ? Results.Ok(View((await runs.GetAsync(id, ct))!))
+                : Results.Problem(title: "Not live", detail: $"Digest run {id} does not exist or has already ended.", statusCode: StatusCodes.Status409Conflict));
         admin.MapGet("/preview", PreviewAsync);
         return admin;
     }
