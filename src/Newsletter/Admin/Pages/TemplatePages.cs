@@ -30,13 +30,13 @@ public static class TemplatePages
                 message.Subject,
                 From = message.From.ToString(),
                 To = message.To.ToString(),
-                Text = message.TextBody ?? "",
+                Text = TemplatePreviews.Part(message, html: false) ?? "",
             }, title: $"Template: {chosen.Title}");
         });
 
         admin.MapGet("/templates/{name}/html", async (string name, HttpContext context, TemplatePreviews previews) =>
         {
-            if (await previews.ComposeAsync(name) is not { HtmlBody: { } html })
+            if (await previews.ComposeAsync(name) is not { } message || TemplatePreviews.Part(message, html: true) is not { } html)
             {
                 return Results.NotFound();
             }

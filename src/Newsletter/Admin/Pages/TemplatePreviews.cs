@@ -49,6 +49,10 @@ public sealed class TemplatePreviews(EmailComposer composer, DigestComposer dige
         };
     }
 
+    /// <summary>The message's text or HTML part (MimeMessage.TextBody and HtmlBody answer null for a message composed in memory).</summary>
+    public static string? Part(MimeMessage message, bool html) =>
+        message.BodyParts.OfType<TextPart>().FirstOrDefault(p => html ? p.IsHtml : p.IsPlain)?.Text;
+
     private static List<DigestEntryRow> SampleEntries() =>
     [
         Entry(1, "Sample: stretching a model's context to a million tokens without retraining",
