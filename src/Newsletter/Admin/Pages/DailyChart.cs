@@ -10,15 +10,15 @@ public sealed record DailyChart(string Id, string Title, string Description, str
 {
     public const int Width = 600;
     public const int Height = 190;
-    public const int Left = 44;
+    public const int Left = 48;
     public const int Right = 592;
-    public const int Top = 12;
-    public const int Bottom = 160;
+    public const int Top = 28;
+    public const int Bottom = 158;
 
     public int PlotBottom => Bottom;
     public int PlotLeft => Left;
     public int PlotRight => Right;
-    public int LabelY => Bottom + 18;
+    public int LabelY => Bottom + 22;
 
     public static DailyChart Build(string id, string title, string unit, IReadOnlyList<DateOnly> days, IReadOnlyDictionary<string, long> counts)
     {
@@ -34,7 +34,7 @@ public sealed record DailyChart(string Id, string Title, string Description, str
         }).ToList();
         var yTicks = new[] { 0, max / 2, max }.Distinct()
             .Select(t => new ChartTick(F(Bottom - (double)(Bottom - Top) * t / max), AdminText.Count(t))).ToList();
-        var xTicks = values.Select((v, i) => (v, i)).Where(p => p.i % 7 == 0 || p.i == values.Count - 1)
+        var xTicks = values.Select((v, i) => (v, i)).Where(p => (values.Count - 1 - p.i) % 7 == 0)
             .Select(p => new ChartTick(F(Left + p.i * slot + slot / 2), Day(p.v.Day))).ToList();
         var total = values.Sum(v => v.Count);
         var busiest = values.Count > 0 ? values.MaxBy(v => v.Count) : default;

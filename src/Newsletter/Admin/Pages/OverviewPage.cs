@@ -1,4 +1,3 @@
-using Newsletter.Subscriptions;
 using Newsletter.Web;
 
 namespace Newsletter.Admin.Pages;
@@ -11,9 +10,6 @@ public static class OverviewPage
 {
     public const int ChartDays = 30;
 
-    private static readonly string[] Statuses =
-        [SubscriberStatus.Active, SubscriberStatus.Pending, SubscriberStatus.Unsubscribed, SubscriberStatus.Bounced, SubscriberStatus.Complained];
-
     public static void MapOverviewPage(this RouteGroupBuilder admin)
     {
         admin.MapGet("", async (HttpContext context, AdminSubscriberQueries subscribers, AdminRunQueries runs, TimeProvider clock, PageRenderer pages, CancellationToken ct) =>
@@ -25,7 +21,7 @@ public static class OverviewPage
             var model = new
             {
                 Nav = "overview",
-                Statuses = Statuses.Select(s => new { Name = s, Count = AdminText.Count(counts.GetValueOrDefault(s)) }).ToList(),
+                Statuses = SubscriberPages.Statuses.Select(s => new { Name = s, Count = AdminText.Count(counts.GetValueOrDefault(s)) }).ToList(),
                 Total = AdminText.Count(counts.Values.Sum()),
                 Charts = new[]
                 {

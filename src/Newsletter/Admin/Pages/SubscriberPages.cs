@@ -13,7 +13,8 @@ public static class SubscriberPages
 {
     public const int PageSize = 25;
 
-    private static readonly string[] Statuses =
+    /// <summary>Every subscriber status, in the order the pages list them.</summary>
+    internal static readonly string[] Statuses =
         [SubscriberStatus.Active, SubscriberStatus.Pending, SubscriberStatus.Unsubscribed, SubscriberStatus.Bounced, SubscriberStatus.Complained];
 
     public static void MapSubscriberPages(this RouteGroupBuilder admin)
