@@ -11,7 +11,7 @@ public sealed record DailyChart(string Id, string Title, string Description, str
     public const int Width = 600;
     public const int Height = 190;
     public const int Left = 48;
-    public const int Right = 592;
+    public const int Right = 572;
     public const int Top = 28;
     public const int Bottom = 158;
 
