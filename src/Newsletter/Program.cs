@@ -1,4 +1,5 @@
 using Newsletter.Admin;
+using Newsletter.Admin.Pages;
 using Newsletter.Bounces;
 using Newsletter.Cli;
 using Newsletter.Configuration;
@@ -59,6 +60,7 @@ public static class Program
         builder.AddFeeds(settings);
         builder.AddReader();
         builder.AddOperations(settings);
+        builder.AddAdminPages(secrets);
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton<KeyFingerprints>();
         builder.Services.AddHostedService<KeyFingerprintRefresher>();
@@ -80,6 +82,7 @@ public static class Program
             app.MapDelivery();
             app.MapSubscribersAdminApi();
             app.MapDataInOut();
+            app.MapAdminPages();
             app.MapBounces();
             if (app.Services.GetRequiredService<MailCatcherServer>().Enabled)
             {

@@ -45,7 +45,7 @@ public sealed class AdminKey(string key)
     }
 
     // Hashing both sides first makes the comparison constant-time whatever the lengths.
-    private bool Matches(string? candidate) =>
+    public bool Matches(string? candidate) =>
         candidate is not null && CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(candidate)));
 }
 

@@ -22,6 +22,7 @@ public static class DeliveryExtensions
         builder.Services.AddSingleton<PlanningWarmup>();
         builder.Services.AddTransient<InterestVectorsJob>();
         builder.Services.AddScoped<DigestRuns>();
+        builder.Services.AddSingleton<DigestRunCanceller>();
         builder.Services.AddScoped<DeliveryBatchJob>();
         builder.Services.AddScoped<DeliveryClaimer>();
         builder.Services.AddScoped<ChunkSender>();

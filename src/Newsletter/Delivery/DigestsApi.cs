@@ -6,7 +6,7 @@ using Newsletter.Web;
 
 namespace Newsletter.Delivery;
 
-/// <summary>Admin API for digests: start a run, watch it, resume a paused one, preview a subscriber's next digest.</summary>
+/// <summary>Admin API for digests: start a run, watch it, resume a paused one or cancel it, preview a subscriber's next digest.</summary>
 public static class DigestsApi
 {
     public static RouteGroupBuilder MapDigestsApi(this IEndpointRouteBuilder routes)
@@ -29,6 +29,11 @@ public static class DigestsApi
 
             return Results.Ok(View((await runs.GetAsync(id, ct))!));
         }).ApiDoc<DigestRunView>("Resume a paused run", StatusCodes.Status200OK, 409);
+        admin.MapPost("/{id:long}/cancel", async (long id, DigestRunCanceller canceller, DigestRunStore runs, CancellationToken ct) =>
+            await canceller.CancelAsync(id, ct)
+                ? Results.Ok(View((await runs.GetAsync(id, ct))!))
+                : Results.Problem(title: "Not live", detail: $"Digest run {id} does not exist or has already ended.", statusCode: StatusCodes.Status409Conflict))
+            .ApiDoc<DigestRunView>("Cancel a live run: what is still queued is skipped and its chosen entries go back to the subscribers' next digests", StatusCodes.Status200OK, 409);
         admin.MapGet("/preview", PreviewAsync)
             .ApiDoc<DigestPreview>("A subscriber's next digest, without sending or recording anything (format=html: the HTML)", StatusCodes.Status200OK, 400, 404)
             .Produces(StatusCodes.Status200OK, contentType: "text/html");

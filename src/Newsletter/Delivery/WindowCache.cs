@@ -22,6 +22,15 @@ public sealed class WindowCache(TimeProvider clock)
     private readonly Dictionary<(DateTime From, DateTime Cutoff), Entry> windows = [];
     private readonly Lock gate = new();
 
+    /// <summary>Drops every window: entries in them changed (an operator hid or deleted one).</summary>
+    public void Forget()
+    {
+        lock (gate)
+        {
+            windows.Clear();
+        }
+    }
+
     public async Task<IndexedWindow> GetAsync(DateTime from, DateTime cutoff, Func<Task<IndexedWindow>> load)
     {
         Entry entry;

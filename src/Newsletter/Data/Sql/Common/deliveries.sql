@@ -50,9 +50,10 @@ WHERE r.status IN ('queued', 'running') AND d.state = 'queued'
 -- Every entry that arrived in a window; the batch job indexes a window once for all its subscribers.
 -- Newest first, so a cap would cut the oldest (statistics-only) entries, not the new ones.
 -- The vector is missing only for an entry that arrived moments before the cutoff; keywords alone match it.
+-- Entries the operator hid (admin pages) are never offered.
 SELECT e.id, e.title, e.abstract, e.upvotes, e.arrived_at AS ArrivedAt, v.vector AS VectorBlob FROM entries e
 LEFT JOIN entry_embeddings v ON v.entry_id = e.id AND v.model = @Model
-WHERE e.arrived_at > @Start AND e.arrived_at <= @Cutoff
+WHERE e.arrived_at > @Start AND e.arrived_at <= @Cutoff AND e.hidden_at IS NULL
 ORDER BY e.arrived_at DESC, e.id DESC
 LIMIT 50000;
 
