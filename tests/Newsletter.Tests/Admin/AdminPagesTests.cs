@@ -150,6 +150,7 @@ public sealed class AdminPagesTests
         Assert.Equal(HttpStatusCode.SeeOther, erased.StatusCode);
         Assert.Null(await app.StatusOfAsync("leaving@example.org"));
         Assert.Equal(0, app.CountRows($"consent_events WHERE subscriber_id = {id}"));
+        Assert.Equal(1, app.CountRows("suppressed_addresses")); // the same erasure as the GDPR one: a keyed hash stays, so an import skips the address
         await session.GetPageAsync($"/admin/subscribers/{id}", HttpStatusCode.NotFound);
     }
 

@@ -37,6 +37,22 @@ public sealed partial class PapersPageTests
     }
 
     [Fact]
+    public async Task Home_AndFeed_LeaveOutEntriesTheOperatorHid()
+    {
+        await using var app = await TestApp.StartAsync();
+        await PostAsync(app, FourDays);
+        app.Execute("UPDATE entries SET hidden_at = arrived_at WHERE title = 'Yesterday on code'");
+
+        var (_, html) = await PageAsync(app, "/");
+        var feed = await app.Client.GetStringAsync("/feed.atom");
+
+        Assert.Contains("Today on code, few votes", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Yesterday on code", html, StringComparison.Ordinal);
+        Assert.Contains("Today on code, few votes", feed, StringComparison.Ordinal);
+        Assert.DoesNotContain("Yesterday on code", feed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Home_TopicFilter_ShowsOnlyThatTopicsEntries_AndItsFeed_UnknownTopicIs404Page()
     {
         await using var app = await TestApp.StartAsync();

@@ -13,7 +13,6 @@ public static class AdminPagesExtensions
         builder.Services.AddSingleton<AdminEntryQueries>();
         builder.Services.AddSingleton<AdminRunQueries>();
         builder.Services.AddSingleton<AdminTopicQueries>();
-        builder.Services.AddSingleton<SubscriberEraser>();
         builder.Services.AddSingleton<TemplatePreviews>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Newsletter.Subscriptions;
+using Newsletter.Subscriptions.Erasure;
 using Newsletter.Subscriptions.Topics;
 using Newsletter.Web;
 
@@ -37,10 +38,10 @@ public static class SubscriberPages
                 ? await NotFoundAsync(context, pages)
                 : await pages.RenderAsync(context, "admin/confirm", new ConfirmAction("subscribers", "Erase",
                     $"Erase {s.Email} and everything held about them?",
-                    "The address, its settings, consent trail, digests and thumbs are deleted for good. This cannot be undone.",
+                    "The address, its settings, consent trail, digests and thumbs are deleted for good; only a keyed hash of the address stays, so a later import without new consent skips it. This cannot be undone.",
                     $"/admin/subscribers/{id}/erase", "Erase for good", Danger: true, $"/admin/subscribers/{id}"), title: "Erase"));
         admin.MapPost("/subscribers/{id:long}/erase", async (long id, HttpContext context, SubscriberEraser eraser, CancellationToken ct) =>
-            AdminForms.Done(context, "/admin/subscribers", await eraser.EraseAsync(id, ct) ? "erased" : "nothing"));
+            AdminForms.Done(context, "/admin/subscribers", await eraser.EraseAsync(id, "operator (admin pages)", ct) == EraseOutcome.Erased ? "erased" : "nothing"));
     }
 
     private static async Task<IResult> ListAsync(

@@ -65,10 +65,6 @@ FROM deliveries d WHERE d.subscriber_id = @SubscriberId ORDER BY d.id DESC LIMIT
 SELECT e.id AS EntryId, e.title, f.vote, f.created_at AS CreatedAt FROM feedback f JOIN entries e ON e.id = f.entry_id
 WHERE f.subscriber_id = @SubscriberId ORDER BY f.created_at DESC, f.entry_id DESC LIMIT 100;
 
--- name: admin-delete-subscriber
--- Erase: the row and, by cascade, everything hanging off it (topics, interests, consent trail, deliveries, thumbs).
-DELETE FROM subscribers WHERE id = @Id;
-
 -- name: admin-search-entries-older
 -- One page of entries, newest first, below the id @After; @Pattern matches the lower-cased title.
 SELECT id, source_id AS SourceId, title, url, upvotes, arrived_at AS ArrivedAt, hidden_at AS HiddenAt FROM entries
