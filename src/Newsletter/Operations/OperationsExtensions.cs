@@ -18,7 +18,8 @@ public static class OperationsExtensions
         // account of it is a stack trace, and the hosted services it cancels add more. Quiet until started.
         var started = new StartedFlag();
         builder.Services.AddSingleton(started);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => started.IsSet || level < LogLevel.Error);
+        // This rule, being the most specific, replaces the configured level for the category: keep Information's floor.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started.IsSet || level < LogLevel.Error));
         return builder;
     }
 

@@ -4,7 +4,7 @@ using Newsletter.Delivery;
 namespace Newsletter.Reader;
 
 /// <summary>One entry as the papers page shows it (all text is escaped by the template engine).</summary>
-public sealed record PaperView(string Title, string? Url, string Authors, string Summary, long Upvotes, string Time, IReadOnlyList<TopicChip> Topics)
+public sealed record PaperView(string Title, string? Url, string Authors, string Summary, long Upvotes, string Time, IReadOnlyList<TopicChip> Topics, bool IsSample)
 {
     public static PaperView From(PaperRow row, ILookup<long, PaperTopic> topics) => new(
         row.Title,
@@ -13,7 +13,8 @@ public sealed record PaperView(string Title, string? Url, string Authors, string
         DigestComposer.Summary(row.Abstract),
         row.Upvotes,
         row.ShownAt.ToString("HH:mm", CultureInfo.InvariantCulture),
-        topics[row.Id].Select(t => new TopicChip(t.Slug, t.Name, PapersPage.TopicUrl(t.Slug), false)).ToList());
+        topics[row.Id].Select(t => new TopicChip(t.Slug, t.Name, PapersPage.TopicUrl(t.Slug), false)).ToList(),
+        row.IsSample);
 }
 
 /// <summary>A topic as a link: on an entry, and in the page's filter row.</summary>

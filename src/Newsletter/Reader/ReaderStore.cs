@@ -14,6 +14,9 @@ public sealed class PaperRow
     public string Authors { get; init; } = "[]";
     public long Upvotes { get; init; }
     public DateTime ShownAt { get; init; }
+
+    /// <summary>Loaded by <c>import --sample</c>: invented, and labelled so on the page.</summary>
+    public bool IsSample { get; init; }
 }
 
 public sealed record PaperTopic(long EntryId, string Slug, string Name);
@@ -79,7 +82,7 @@ public sealed class ReaderStore(IDbConnectionFactory connections, SqlCatalog sql
     {
         await using var c = await connections.OpenAsync(ct);
         return (await c.QueryAsync<PaperRow>(query, new { Start = start, End = end, TopicId = topicId, Limit = limit }))
-            .Select(r => new PaperRow { Id = r.Id, Title = r.Title, Abstract = r.Abstract, Url = r.Url, Authors = r.Authors, Upvotes = r.Upvotes, ShownAt = Utc(r.ShownAt) })
+            .Select(r => new PaperRow { Id = r.Id, Title = r.Title, Abstract = r.Abstract, Url = r.Url, Authors = r.Authors, Upvotes = r.Upvotes, ShownAt = Utc(r.ShownAt), IsSample = r.IsSample })
             .ToList();
     }
 

@@ -53,6 +53,19 @@ public sealed partial class PapersPageTests
     }
 
     [Fact]
+    public async Task Home_LabelsTheInventedSampleEntries_AndOnlyThem()
+    {
+        await using var app = await TestApp.StartAsync();
+        await PostAsync(app, FourDays);
+        app.Execute("UPDATE entries SET source = 'sample' WHERE title = 'Yesterday on code'");
+
+        var (_, html) = await PageAsync(app, "/");
+
+        Assert.Single(Regex.Matches(html, "<span class=\"sample-label\""));
+        Assert.Matches("Yesterday on code</a> <span class=\"sample-label\"", html);
+    }
+
+    [Fact]
     public async Task Home_TopicFilter_ShowsOnlyThatTopicsEntries_AndItsFeed_UnknownTopicIs404Page()
     {
         await using var app = await TestApp.StartAsync();

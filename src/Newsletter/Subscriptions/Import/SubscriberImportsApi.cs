@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.OpenApi;
 using Newsletter.Admin;
 using Newsletter.Operations;
 
@@ -17,7 +18,18 @@ public static class SubscriberImportsApi
         var admin = routes.MapGroup("/api/subscribers").RequireAdminKey().WithTags("Admin");
         admin.MapPost("/import", ImportAsync).DisableAntiforgery()
             .ApiDoc<ImportView>("Imports subscribers from a CSV file (email,topics,interests,frequency,consented_at,consent_source) as one job", StatusCodes.Status202Accepted, 400, 413, 415)
-            .Accepts<string>("text/csv");
+            // Described here, not by .Accepts("text/csv"): routing would then answer other types 415 itself,
+            // without the problem details naming the header.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "UTF-8 CSV with a header row: email (required), topics, interests, frequency, consented_at, consent_source; several topics or interests in a cell are separated by |.",
+                    Content = new Dictionary<string, OpenApiMediaType> { ["text/csv"] = new() },
+                };
+                return Task.CompletedTask;
+            });
         admin.MapGet("/imports/{id:long}", async (long id, SubscriberImportStore imports, CancellationToken ct) =>
             await imports.GetAsync(id, ct) is { } import
                 ? Results.Ok(await ViewAsync(import, imports, ct))

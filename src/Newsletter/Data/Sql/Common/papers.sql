@@ -10,7 +10,8 @@ WHERE e.hidden_at IS NULL
 
 -- name: papers-in-span
 -- The entries shown in [@Start, @End), newest first: the days of the page, and the feeds.
-SELECT e.id, e.title, e.abstract, e.url, e.authors, e.upvotes, COALESCE(e.published_at, e.arrived_at) AS ShownAt
+SELECT e.id, e.title, e.abstract, e.url, e.authors, e.upvotes, COALESCE(e.published_at, e.arrived_at) AS ShownAt,
+       CASE WHEN e.source = 'sample' THEN 1 ELSE 0 END AS IsSample
 FROM entries e
 WHERE e.hidden_at IS NULL AND COALESCE(e.published_at, e.arrived_at) >= @Start AND COALESCE(e.published_at, e.arrived_at) < @End
   AND (@TopicId IS NULL OR EXISTS (SELECT 1 FROM entry_topics et WHERE et.entry_id = e.id AND et.topic_id = @TopicId))
@@ -19,7 +20,8 @@ LIMIT @Limit;
 
 -- name: papers-trending
 -- The most upvoted entries shown in [@Start, @End): the page's trending box.
-SELECT e.id, e.title, e.abstract, e.url, e.authors, e.upvotes, COALESCE(e.published_at, e.arrived_at) AS ShownAt
+SELECT e.id, e.title, e.abstract, e.url, e.authors, e.upvotes, COALESCE(e.published_at, e.arrived_at) AS ShownAt,
+       CASE WHEN e.source = 'sample' THEN 1 ELSE 0 END AS IsSample
 FROM entries e
 WHERE e.hidden_at IS NULL AND COALESCE(e.published_at, e.arrived_at) >= @Start AND COALESCE(e.published_at, e.arrived_at) < @End
   AND e.upvotes > 0
